@@ -1,0 +1,36 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api.ts';
+import { Database } from './database.ts';
+import { OrderPipeline } from './order-pipeline.ts';
+import { Projections } from './projections.ts';
+import { settings } from './settings.ts';
+
+export interface CommerceStackProps extends StackProps {
+  /** Throwaway dev stack: turns off deletion protection and retain-on-delete (context `ephemeral=true`). */
+  readonly ephemeral?: boolean;
+}
+
+/** Composes the platform's constructs; each concern lives in its own construct. */
+export class CommerceStack extends Stack {
+  constructor(scope: Construct, id: string, props: CommerceStackProps = {}) {
+    super(scope, id, props);
+    const ephemeral = props.ephemeral ?? false;
+    const database = new Database(this, 'Database', { ephemeral });
+    const { table } = database;
+    const environment = {
+      TABLE_NAME: table.tableName,
+      ORDER_SHARD_COUNT: String(settings.orderShardCount),
+      PAYMENT_PROVIDER: 'simulated',
+      IDEMPOTENCY_TTL_SECONDS: String(settings.idempotencyTtlSeconds),
+    };
+    const pipeline = new OrderPipeline(this, 'OrderPipeline', { database, environment });
+    new Projections(this, 'Projections', { database, environment });
+    new Api(this, 'Api', {
+      database,
+      orderQueue: pipeline.orderQueue,
+      environment: { ...environment, ORDER_QUEUE_URL: pipeline.orderQueue.queueUrl },
+      ephemeral,
+    });
+  }
+}

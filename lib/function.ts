@@ -1,0 +1,91 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { projectRoot } from './settings.ts';
+
+/** CloudFormation metadata key naming a function's source entry; the sandbox runs that source. */
+export const ENTRY_METADATA_KEY = 'commerce:entry';
+
+/**
+ * esbuild options shared by the deployed bundle and the sandbox, so both run the same code shape:
+ * ESM, minified, AWS SDK bundled (faster cold start than the runtime's copy), ESM-first resolution.
+ */
+export const bundlingOptions = {
+  format: 'esm',
+  minify: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call require(); give ESM output one.
+  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+} as const;
+
+export interface CommerceFunctionProps {
+  /** Source entry relative to the project root, e.g. `lambdas/orders/api.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+}
+
+/**
+ * Every function of the platform, declared the same way: Node.js 24 on arm64, ESM bundle built with
+ * the local esbuild (never Docker), its own log group with retention, active tracing, and a role that
+ * starts empty — each construct grants only what its function uses.
+ */
+export class CommerceFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CommerceFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      entry: join(projectRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: id,
+        POWERTOOLS_METRICS_NAMESPACE: 'Commerce',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        ...bundlingOptions,
+        format: OutputFormat.ESM,
+        mainFields: [...bundlingOptions.mainFields],
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        sourceMap: false,
+      },
+    });
+    (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as never)}.Arn>:*]`,
+        reason: 'Log streams are created at run time under this function’s own log group only.',
+      },
+    );
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Tunables of the deployed system. The stack turns these into function environment variables,
+ * which is the only way the code learns them (see lambdas/config.ts).
+ */
+export const settings = {
+  /** Shards of the orders-by-day index (AP12). Size it as ceil(peak orders/s ÷ 500): see docs/data-model.md. */
+  orderShardCount: 8,
+  /** Receives before a settlement message is dead-lettered. */
+  settlementMaxReceiveCount: 5,
+  /** Worker Lambdas polling the order queue at most at once: caps write pressure on hot inventory items. */
+  settlementMaxConcurrency: 5,
+  /** Per-call budget of the settlement worker; the queue's visibility timeout is 6× this. */
+  settlementTimeoutSeconds: 30,
+  /** API stage throttling (requests/s and burst) protecting the table from a client flood. */
+  apiRateLimit: 500,
+  apiBurstLimit: 1000,
+  /** Idempotency records of POST /orders live this long. */
+  idempotencyTtlSeconds: 24 * 60 * 60,
+} as const;
+
+/** The project root: function entries and the lock file are resolved from it. */
+export const projectRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
