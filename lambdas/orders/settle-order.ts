@@ -1,1 +1,74 @@
-export const handler = async () => ({ statusCode: 200 });
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { getProducts, getStock } from '../adapters/catalog-store.ts';
+import { getOrder } from '../adapters/order-store.ts';
+import { settlementMessageSchema } from '../adapters/order-queue.ts';
+import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
+import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
+import { config } from '../config.ts';
+import { rejectionEvents } from '../domain/orders.ts';
+import { logger, metrics } from '../observability.ts';
+import { settleOrder, type SettlementPorts } from './settle.ts';
+
+const ports: SettlementPorts = {
+  getOrder,
+  getProducts,
+  getStock,
+  commitConfirmation,
+  commitRejection,
+  payments: configuredPaymentProvider(),
+  now: () => new Date().toISOString(),
+  pause: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** Math.min(attempt, 6))),
+};
+
+/**
+ * On the message's last delivery, a failure would leave the order PENDING forever once the message
+ * is dead-lettered: reject it (SETTLEMENT_FAILED) first. The message still goes to the DLQ for an
+ * operator; a redrive finds the order final and does nothing.
+ */
+async function rejectOnLastDelivery(record: SQSRecord, orderId: string): Promise<void> {
+  if (Number(record.attributes.ApproximateReceiveCount) < config.settlementMaxReceiveCount) return;
+  const order = await getOrder(orderId, { consistent: true });
+  if (order?.status !== 'PENDING') return;
+  await commitRejection({ order, reason: 'SETTLEMENT_FAILED', events: rejectionEvents(order.eventSeq, 'SETTLEMENT_FAILED'), now: ports.now() });
+  logger.error('order rejected after its last settlement attempt', { orderId });
+}
+
+async function settleRecord(record: SQSRecord): Promise<void> {
+  const parsed = settlementMessageSchema.safeParse(safeJson(record.body));
+  if (!parsed.success) {
+    // A malformed message can never succeed: fail it so it reaches the DLQ without blocking the batch.
+    throw new Error(`Malformed settlement message ${record.messageId}`);
+  }
+  try {
+    const result = await settleOrder(parsed.data, ports);
+    metrics.addMetric(`Orders_${result}`, MetricUnit.Count, 1);
+    logger.info('order settled', { orderId: parsed.data.orderId, result });
+  } catch (error) {
+    logger.warn('settlement failed', { orderId: parsed.data.orderId, error: error as Error });
+    await rejectOnLastDelivery(record, parsed.data.orderId);
+    throw error;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** SQS worker: each record settles independently; failed ones are reported, the rest acknowledged. */
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  try {
+    // One record at a time: settlements of one batch often touch the same hot stock items.
+    return await processPartialResponse(event, settleRecord, processor, { context, processInParallel: false });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,92 @@
+import { config } from '../config.ts';
+import { mergeShardPages } from '../domain/pagination.ts';
+import type { OrderStatus, RequestedLine } from '../domain/orders.ts';
+import { allShards } from '../domain/sharding.ts';
+import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
+import { Order, type OrderItem } from '../model/order.ts';
+import { OrderEvent, type OrderEventItem } from '../model/order-event.ts';
+import { commerce } from '../model/service.ts';
+import { UserOrder, type UserOrderItem } from '../model/user-order.ts';
+
+export interface NewOrder {
+  orderId: string;
+  userId: string;
+  items: RequestedLine[];
+  promotionCode?: string;
+  day: string;
+  shard: number;
+  createdAt: string;
+}
+
+export async function getIdempotencyRecord(userId: string, key: string): Promise<IdempotencyItem | undefined> {
+  const { data } = await IdempotencyRecord.get({ userId, key }).go({ consistent: true });
+  return data ?? undefined;
+}
+
+/**
+ * Records a PENDING order, its OrderPlaced event and the idempotency record in one transaction.
+ * Returns false when a concurrent request with the same key won the race (nothing written).
+ */
+export async function recordPlacedOrder(order: NewOrder, idempotency: { key: string; requestHash: string; ttl: number }): Promise<boolean> {
+  const { canceled, data } = await commerce.transaction
+    .write(({ idempotency: record, order: orders, orderEvent }) => [
+      record
+        .create({ userId: order.userId, key: idempotency.key, requestHash: idempotency.requestHash, orderId: order.orderId, createdAt: order.createdAt, ttl: idempotency.ttl })
+        .commit(),
+      orders
+        .create({ ...order, status: 'PENDING', eventSeq: 1, updatedAt: order.createdAt })
+        .commit(),
+      orderEvent
+        .create({ orderId: order.orderId, seq: 1, userId: order.userId, type: 'OrderPlaced', at: order.createdAt, data: { items: order.items, ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}) } })
+        .commit(),
+    ])
+    .go();
+  if (!canceled) return true;
+  if (data[0]?.code === 'ConditionalCheckFailed') return false;
+  throw new Error(`Placing order ${order.orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
+}
+
+/** AP9: the order with its lines — one GetItem. */
+export async function getOrder(orderId: string, options: { consistent?: boolean } = {}): Promise<OrderItem | undefined> {
+  const { data } = await Order.get({ orderId }).go({ consistent: options.consistent ?? false });
+  return data ?? undefined;
+}
+
+/** AP10: the order's events in sequence — one Query. */
+export async function getOrderEvents(orderId: string): Promise<OrderEventItem[]> {
+  const { data } = await OrderEvent.query.byOrder({ orderId }).go({ pages: 'all' });
+  return data;
+}
+
+/**
+ * AP12: a day's orders (optionally of one status), newest first. One Query per shard, in parallel,
+ * merged by order id (ULIDs sort by time); `before` continues below the previous page's last id.
+ */
+export async function listOrdersOfDay(
+  day: string,
+  options: { status?: OrderStatus; limit: number; before?: string },
+): Promise<{ items: OrderItem[]; before: string | null }> {
+  const pages = await Promise.all(
+    allShards(config.orderShardCount).map(async (shard) => {
+      const index = options.status
+        ? Order.query.byDayStatus({ day, status: options.status, shard })
+        : Order.query.byDay({ day, shard });
+      const query = options.before ? index.lt({ orderId: options.before }) : index;
+      const { data, cursor } = await query.go({ order: 'desc', limit: options.limit });
+      return { items: data, hasMore: cursor !== null };
+    }),
+  );
+  return mergeShardPages(pages, options.limit, (order) => order.orderId);
+}
+
+/** AP11: the user's order history, newest first — one Query on the user's partition. */
+export async function listUserOrders(
+  userId: string,
+  options: { limit: number; before?: string },
+): Promise<{ items: UserOrderItem[]; before: string | null }> {
+  const index = UserOrder.query.byUser({ userId });
+  const query = options.before ? index.lt({ orderId: options.before }) : index;
+  const { data, cursor } = await query.go({ order: 'desc', limit: options.limit });
+  const last = data.at(-1);
+  return { items: data, before: cursor !== null && last ? last.orderId : null };
+}

@@ -1,0 +1,125 @@
+/**
+ * Order settlement rules (SPEC §4), pure: pricing from the catalog, stock allocation across
+ * warehouses, the numbered events of each outcome, and the order summary of the read models.
+ */
+
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type RejectionReason =
+  | 'OUT_OF_STOCK'
+  | 'UNKNOWN_PRODUCT'
+  | 'INVALID_PROMOTION'
+  | 'PAYMENT_DECLINED'
+  /** The order's message exhausted its retries; it is dead-lettered for an operator to inspect. */
+  | 'SETTLEMENT_FAILED';
+
+export interface RequestedLine {
+  productId: string;
+  quantity: number;
+}
+export interface PricedLine extends RequestedLine {
+  unitPriceCents: number;
+}
+export interface WarehouseStock {
+  warehouseId: string;
+  available: number;
+}
+export interface Allocation {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
+export interface OrderEventDraft {
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+export interface OrderSummary {
+  orderId: string;
+  status: string;
+  totalCents: number;
+  createdAt: string;
+}
+
+/** A DynamoDB transaction holds 100 writes; settlement needs 5 besides the stock decrements. */
+export const MAX_STOCK_WRITES = 95;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: RejectionReason };
+
+export function priceLines(
+  lines: RequestedLine[],
+  catalog: ReadonlyMap<string, { priceCents: number }>,
+): Outcome<{ lines: PricedLine[]; subtotalCents: number }> {
+  const priced: PricedLine[] = [];
+  for (const line of lines) {
+    const product = catalog.get(line.productId);
+    if (!product) return { ok: false, reason: 'UNKNOWN_PRODUCT' };
+    priced.push({ ...line, unitPriceCents: product.priceCents });
+  }
+  const subtotalCents = priced.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+  return { ok: true, value: { lines: priced, subtotalCents } };
+}
+
+/**
+ * Takes each line's units from the warehouses with the most stock first (fewest writes), never
+ * more than a warehouse has. Fails when the stock of any product does not cover its line.
+ */
+export function allocateStock(
+  lines: RequestedLine[],
+  stock: ReadonlyMap<string, readonly WarehouseStock[]>,
+): Outcome<Allocation[]> {
+  const allocations: Allocation[] = [];
+  for (const line of lines) {
+    const warehouses = [...(stock.get(line.productId) ?? [])]
+      .filter((w) => w.available > 0)
+      .sort((a, b) => b.available - a.available || a.warehouseId.localeCompare(b.warehouseId));
+    let missing = line.quantity;
+    for (const warehouse of warehouses) {
+      if (missing === 0) break;
+      const take = Math.min(missing, warehouse.available);
+      allocations.push({ productId: line.productId, warehouseId: warehouse.warehouseId, quantity: take });
+      missing -= take;
+    }
+    if (missing > 0) return { ok: false, reason: 'OUT_OF_STOCK' };
+  }
+  if (allocations.length > MAX_STOCK_WRITES) return { ok: false, reason: 'OUT_OF_STOCK' };
+  return { ok: true, value: allocations };
+}
+
+/** Events appended when an order is confirmed, numbered after the order's last event. */
+export function confirmationEvents(
+  lastSeq: number,
+  allocations: Allocation[],
+  payment: { reference: string; amountCents: number },
+): OrderEventDraft[] {
+  return [
+    { seq: lastSeq + 1, type: 'InventoryReserved', data: { allocations } },
+    { seq: lastSeq + 2, type: 'PaymentAuthorized', data: { ...payment } },
+    { seq: lastSeq + 3, type: 'OrderConfirmed', data: { totalCents: payment.amountCents } },
+  ];
+}
+
+export function rejectionEvents(lastSeq: number, reason: RejectionReason): OrderEventDraft[] {
+  return [{ seq: lastSeq + 1, type: 'OrderRejected', data: { reason } }];
+}
+
+const statusRank: Record<string, number> = { PENDING: 0, CONFIRMED: 1, REJECTED: 1 };
+
+/** A later status wins; an earlier one (a replayed PENDING) never overwrites it. */
+export function isNewerStatus(next: string, current: string | undefined): boolean {
+  if (current === undefined) return true;
+  return (statusRank[next] ?? 0) > (statusRank[current] ?? 0);
+}
+
+/** Upserts a summary into the newest-first list of recent orders, keeping `max`. Pure and idempotent. */
+export function mergeRecentOrders(recent: readonly OrderSummary[], summary: OrderSummary, max = 5): OrderSummary[] {
+  const existing = recent.find((order) => order.orderId === summary.orderId);
+  if (existing && !isNewerStatus(summary.status, existing.status)) return [...recent];
+  const others = recent.filter((order) => order.orderId !== summary.orderId);
+  return [...others, summary].sort((a, b) => (a.orderId < b.orderId ? 1 : -1)).slice(0, max);
+}
+
+/** The UTC day of an instant, the partition of the orders-by-day index. */
+export function dayOf(isoInstant: string): string {
+  return isoInstant.slice(0, 10);
+}

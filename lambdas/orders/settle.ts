@@ -1,0 +1,123 @@
+import type { getStock, getProducts } from '../adapters/catalog-store.ts';
+import type { getOrder } from '../adapters/order-store.ts';
+import type { PaymentProvider } from '../adapters/payment-provider.ts';
+import type { commitConfirmation, commitRejection, CommitResult } from '../adapters/settlement-store.ts';
+import {
+  allocateStock,
+  confirmationEvents,
+  priceLines,
+  rejectionEvents,
+  type RejectionReason,
+} from '../domain/orders.ts';
+import type { OrderItem } from '../model/order.ts';
+
+/** What settlement needs from the outside world; the worker passes the DynamoDB adapters. */
+export interface SettlementPorts {
+  getOrder: typeof getOrder;
+  getProducts: typeof getProducts;
+  getStock: typeof getStock;
+  commitConfirmation: typeof commitConfirmation;
+  commitRejection: typeof commitRejection;
+  payments: PaymentProvider;
+  now: () => string;
+  /** Waits before re-planning after a lost race on stock (jittered backoff). */
+  pause: (attempt: number) => Promise<void>;
+}
+
+export type SettlementResult = 'confirmed' | 'rejected' | 'already-settled';
+
+export class OrderNotFoundError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId} does not exist`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+/** A transaction that keeps losing races is retried later through the queue, not here forever. */
+export class SettlementContendedError extends Error {
+  constructor(orderId: string) {
+    super(`Order ${orderId} kept conflicting with concurrent settlements`);
+    this.name = 'SettlementContendedError';
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+function outcomeOf(result: CommitResult, onCommit: SettlementResult): SettlementResult | 'retry' {
+  if (result === 'committed') return onCommit;
+  if (result === 'already-settled') return 'already-settled';
+  return 'retry';
+}
+
+async function reject(
+  ports: SettlementPorts,
+  order: OrderItem,
+  reason: RejectionReason,
+  payment?: Parameters<typeof commitRejection>[0]['payment'],
+): Promise<SettlementResult | 'retry'> {
+  const result = await ports.commitRejection({
+    order,
+    reason,
+    events: rejectionEvents(order.eventSeq, reason),
+    ...(payment ? { payment } : {}),
+    now: ports.now(),
+  });
+  return outcomeOf(result, 'rejected');
+}
+
+/**
+ * Settles one PENDING order (SPEC §4): catalog prices, stock from warehouses that have it, payment
+ * through the provider port, then one transaction. Safe to run any number of times for one order:
+ * the PENDING→final transition is conditional, and the provider's answers are idempotent per order.
+ */
+export async function settleOrder(
+  message: { orderId: string; paymentToken: string },
+  ports: SettlementPorts,
+): Promise<SettlementResult> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const order = await ports.getOrder(message.orderId, { consistent: true });
+    if (!order) throw new OrderNotFoundError(message.orderId);
+    if (order.status !== 'PENDING') return 'already-settled';
+
+    const outcome = await settleOnce(order, message.paymentToken, ports);
+    if (outcome !== 'retry') return outcome;
+    await ports.pause(attempt);
+  }
+  throw new SettlementContendedError(message.orderId);
+}
+
+async function settleOnce(order: OrderItem, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | 'retry'> {
+  // Promotions are not offered yet: any code is invalid rather than silently ignored.
+  if (order.promotionCode) return reject(ports, order, 'INVALID_PROMOTION');
+
+  const productIds = order.items.map((line) => line.productId);
+  const priced = priceLines(order.items, await ports.getProducts(productIds));
+  if (!priced.ok) return reject(ports, order, priced.reason);
+
+  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.getStock(id)] as const)));
+  const allocation = allocateStock(order.items, stock);
+  if (!allocation.ok) return reject(ports, order, allocation.reason);
+
+  const amountCents = priced.value.subtotalCents;
+  const authorization = await ports.payments.authorize({ orderId: order.orderId, amountCents, token: paymentToken });
+  const payment = { provider: ports.payments.name, reference: authorization.reference, amountCents };
+  if (authorization.status === 'DECLINED') {
+    return reject(ports, order, 'PAYMENT_DECLINED', { ...payment, status: 'DECLINED' });
+  }
+
+  const result = await ports.commitConfirmation({
+    order,
+    lines: priced.value.lines,
+    subtotalCents: amountCents,
+    allocations: allocation.value,
+    payment: { ...payment, status: 'AUTHORIZED' },
+    events: confirmationEvents(order.eventSeq, allocation.value, { reference: payment.reference, amountCents }),
+    now: ports.now(),
+  });
+  if (result === 'stock-changed') {
+    // Another order took the stock between our read and our write: re-plan from fresh stock;
+    // if it no longer suffices the next pass rejects OUT_OF_STOCK. Release the hold meanwhile.
+    await ports.payments.void(payment.reference);
+  }
+  return outcomeOf(result, 'confirmed');
+}
