@@ -8,6 +8,21 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Function configuration comes from env (lambdas/config.ts); give handlers a fake one.
+          env: {
+            TABLE_NAME: 'commerce-unit',
+            ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/orders',
+            ORDER_SHARD_COUNT: '4',
+            SETTLEMENT_MAX_RECEIVE_COUNT: '3',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'unit',
+            AWS_SECRET_ACCESS_KEY: 'unit',
+            POWERTOOLS_DEV: 'false',
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_TRACE_ENABLED: 'false',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
         },
       },
       {

@@ -1,0 +1,71 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../../lambdas/projections/project-orders.ts';
+import { lambdaContext } from '../events.ts';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+const order = (status: string) => ({
+  __edb_e__: 'order', __edb_v__: '1', pk: '$commerce#orderId_01A', sk: '$order_1',
+  orderId: '01A', userId: 'u1', status, items: [{ productId: 'p', quantity: 1 }], totalCents: 900,
+  eventSeq: 4, day: '2026-11-24', shard: 0, createdAt: '2026-11-24T00:00:00.000Z', updatedAt: 'u',
+});
+const streamEvent = (status: string): DynamoDBStreamEvent => ({
+  Records: [{
+    eventID: '1', eventName: 'MODIFY', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
+    dynamodb: { SequenceNumber: '100', NewImage: marshall(order(status)) as never, OldImage: marshall(order('PENDING')) as never, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  }],
+});
+const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+const statsItem = (recentOrders: unknown[], version: number) => ({
+  __edb_e__: 'userStats', __edb_v__: '1', pk: '$commerce#userId_u1', sk: '$account#userStats_1', userId: 'u1', orderCount: 1, lifetimeValueCents: 900, recentOrders, version,
+});
+
+beforeEach(() => dynamo.reset());
+
+describe('order projector', () => {
+  it('writes history, counts a confirmed order once, and embeds it in recent orders', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    const result = await handler(streamEvent('CONFIRMED'), lambdaContext);
+    expect(result.batchItemFailures).toEqual([]);
+    const [count] = dynamo.commandCalls(TransactWriteCommand);
+    const [flag, stats] = count!.args[0].input.TransactItems!;
+    expect(flag!.Update!.ConditionExpression).toContain('attribute_not_exists(#counted)');
+    expect(stats!.Update!.ExpressionAttributeValues).toMatchObject({ ':orderCount_u0': 1, ':lifetimeValueCents_u0': 900 });
+    const [recent] = dynamo.commandCalls(UpdateCommand);
+    expect(recent!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':recentOrders_u0': [{ orderId: '01A', status: 'CONFIRMED', totalCents: 900, createdAt: '2026-11-24T00:00:00.000Z' }],
+    });
+  });
+
+  it('changes nothing when the same record is delivered again', async () => {
+    // What DynamoDB answers on a replay: history already final, order already counted, already embedded.
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+    );
+    dynamo.on(GetCommand).resolves({ Item: statsItem([{ orderId: '01A', status: 'CONFIRMED', totalCents: 900, createdAt: '2026-11-24T00:00:00.000Z' }], 1) });
+    dynamo.on(UpdateCommand).resolves({});
+    const result = await handler(streamEvent('CONFIRMED'), lambdaContext);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('retries the recent-orders write when another writer bumped the version, and reports real failures', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(GetCommand).resolves({ Item: statsItem([], 3) });
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    expect((await handler(streamEvent('PENDING'), lambdaContext)).batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(2);
+
+    dynamo.reset();
+    dynamo.on(PutCommand).rejects(new Error('table unavailable'));
+    await expect(handler(streamEvent('PENDING'), lambdaContext)).rejects.toThrow(/All records failed/);
+  });
+});
