@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -55,16 +55,13 @@ export class Api extends Construct {
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: FeaturePlan.ESSENTIALS,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     Validations.of(this.userPool).acknowledge(
       {
-        id: 'AwsSolutions-COG3',
-        reason: 'Threat protection needs the paid PLUS feature plan; deployers opt in by setting featurePlan.',
-      },
-      {
         id: 'AwsSolutions-COG8',
-        reason: 'The PLUS feature plan is billed per active user; the reference stack stays on ESSENTIALS.',
+        reason: 'Threat protection needs the PLUS feature plan, billed per active user; deployers opt in via featurePlan.',
       },
       {
         id: 'AwsSolutions-COG2',
@@ -72,7 +69,7 @@ export class Api extends Construct {
       },
     );
     new CfnUserPoolGroup(this, 'AdminGroup', { userPoolId: this.userPool.userPoolId, groupName: 'admin' });
-    const client = this.userPool.addClient('ApiClient', { authFlows: { userSrp: true }, generateSecret: false });
+    const client = this.userPool.addClient('ApiClient', { authFlows: { userSrp: true }, generateSecret: false, disableOAuth: true });
     const authorizer = new HttpUserPoolAuthorizer('Jwt', this.userPool, { userPoolClients: [client] });
 
     const fn = (area: Area, description: string) =>
@@ -106,7 +103,19 @@ export class Api extends Construct {
       throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.jsonWithStandardFields(),
+        // HTTP API context variables ($context.resourcePath and IAM identities are REST-only).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            sub: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+            latencyMs: '$context.responseLatency',
+            ip: '$context.identity.sourceIp',
+          }),
+        ),
       },
     });
 

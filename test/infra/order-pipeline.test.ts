@@ -1,0 +1,107 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { settings } from '../../lib/settings.ts';
+import { asyncWiring, refId, resource, single } from './inspect.ts';
+import { synthesize } from './synth.ts';
+
+const { template } = synthesize({ bundling: false });
+
+const { sqsMapping, streamMapping, orderQueueId, dlqId, failureQueueId } = asyncWiring(template);
+const orderQueue = resource(template, orderQueueId);
+const worker = resource(template, refId(sqsMapping.Properties.FunctionName));
+
+describe('queues', () => {
+  it('the order queue feeds the settle-order worker, the stream feeds the projector', () => {
+    expect(orderQueue.Type).toBe('AWS::SQS::Queue');
+    expect(worker.Metadata?.['commerce:entry']).toBe('lambdas/orders/settle-order.ts');
+    const projector = resource(template, refId(streamMapping.Properties.FunctionName));
+    expect(projector.Metadata?.['commerce:entry']).toBe('lambdas/projections/project-orders.ts');
+  });
+
+  it.each([
+    ['order queue', orderQueueId],
+    ['order dead-letter queue', dlqId],
+    ['projection failure queue', failureQueueId],
+  ])('the %s is encrypted at rest and refuses requests without TLS', (_, queueId) => {
+    expect(resource(template, queueId).Properties.SqsManagedSseEnabled).toBe(true);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('dead-letters an order after settings.settlementMaxReceiveCount receives', () => {
+    expect(orderQueue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: settings.settlementMaxReceiveCount,
+    });
+  });
+
+  it('keeps dead letters longer than the order queue keeps messages (a DLQ message keeps its original age)', () => {
+    expect(resource(template, dlqId).Properties.MessageRetentionPeriod).toBeGreaterThan(
+      orderQueue.Properties.MessageRetentionPeriod ?? 4 * 24 * 3600,
+    );
+  });
+
+  it('hides a received order for ≥ 6× the worker timeout (Lambda’s guidance for throttled retries)', () => {
+    expect(worker.Properties.Timeout).toBeGreaterThan(0);
+    expect(orderQueue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Properties.Timeout);
+  });
+});
+
+describe('order queue → settle-order worker', () => {
+  it('polls small batches quickly, reports per-message failures and caps its concurrency', () => {
+    expect(sqsMapping.Properties).toMatchObject({
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: settings.settlementMaxConcurrency },
+    });
+    expect(sqsMapping.Properties.Enabled).not.toBe(false);
+  });
+});
+
+describe('table stream → projector', () => {
+  const mapping = streamMapping.Properties;
+
+  it('reads the table stream from the oldest record, so no change made before deployment is lost', () => {
+    expect(refId(mapping.EventSourceArn)).toBe(single(template, 'AWS::DynamoDB::GlobalTable')[0]);
+    expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
+  });
+
+  it('isolates a poison record: bisects, retries a bounded number of times, reports item failures', () => {
+    expect(mapping.BisectBatchOnFunctionError).toBe(true);
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    // -1 (the default) retries until the record expires from the stream, blocking the shard for 24 h.
+    expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(mapping.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(mapping.MaximumRecordAgeInSeconds ?? -1).toBeGreaterThan(0);
+  });
+
+  it('describes records it gives up on in the projection failure queue', () => {
+    expect(resource(template, failureQueueId).Type).toBe('AWS::SQS::Queue');
+    expect(mapping.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [failureQueueId, 'Arn'] } },
+    });
+  });
+
+  it('is invoked only for inserted or modified order items (ElectroDB entity "order")', () => {
+    const filters = mapping.FilterCriteria?.Filters ?? [];
+    expect(filters).toHaveLength(1);
+    const pattern = JSON.parse(filters[0].Pattern);
+    expect(pattern).toEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { NewImage: { __edb_e__: { S: ['order'] } } },
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { appFunctions, type AppFunction, asyncWiring, grantsOf, refId, resource, single } from './inspect.ts';
+import { synthesize } from './synth.ts';
+
+const synthesized = synthesize({ bundling: false });
+const { template } = synthesized;
+const functions = appFunctions(synthesized);
+
+// Logical ids read as names, so expectations below say `<Table.Arn>` rather than a hash.
+const [tableId] = single(template, 'AWS::DynamoDB::GlobalTable');
+const { orderQueueId, failureQueueId } = asyncWiring(template);
+
+/** `action on resource` lines of a function's role, with logical ids replaced by names. */
+function grants(fn: AppFunction): string[] {
+  const names: Record<string, string> = {
+    [tableId]: 'Table',
+    [orderQueueId]: 'OrderQueue',
+    [failureQueueId]: 'ProjectionFailures',
+    [refId(fn.properties.LoggingConfig.LogGroup)]: 'OwnLogGroup',
+  };
+  return grantsOf(template, fn.roleId)
+    .map(({ action, resource: res }) => `${action} on ${res.replace(/<([^.>]+)/g, (_, id: string) => `<${names[id] ?? id}`)}`)
+    .sort();
+}
+
+const on = (resourceName: string, ...actions: string[]) => actions.map((a) => `dynamodb:${a} on ${resourceName}`);
+const TABLE = '<Table.Arn>';
+const INDEXES = '<Table.Arn>/index/*';
+const STREAM = '<Table.StreamArn>';
+
+/**
+ * The reviewed DynamoDB access of each function: exactly the calls its code makes. A new call
+ * means a deliberate change here and in the construct that grants it (Database.grant).
+ */
+const dynamodbAccess: Record<string, string[]> = {
+  'lambdas/catalog/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/me/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/orders/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/admin/api.ts': [...on(TABLE, 'Query'), ...on(INDEXES, 'Query')],
+  'lambdas/orders/settle-order.ts': on(
+    TABLE,
+    'BatchGetItem',
+    'ConditionCheckItem',
+    'GetItem',
+    'PutItem',
+    'Query',
+    'UpdateItem',
+  ),
+  'lambdas/projections/project-orders.ts': [
+    ...on(TABLE, 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+    ...on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
+  ],
+};
+
+const entriesWith = (predicate: (grant: string) => boolean) =>
+  functions.filter((fn) => grants(fn).some(predicate)).map((fn) => fn.entry).sort();
+
+describe('function roles', () => {
+  it('every function has a reviewed DynamoDB access list', () => {
+    expect(functions.map((fn) => fn.entry).sort()).toEqual(Object.keys(dynamodbAccess).sort());
+  });
+
+  describe.each(functions)('$entry', (fn) => {
+    it('is assumed by Lambda only and carries no managed policy', () => {
+      const role = resource(template, fn.roleId).Properties;
+      expect(role.ManagedPolicyArns ?? []).toEqual([]);
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    });
+
+    it('has exactly its reviewed DynamoDB actions', () => {
+      expect(grants(fn).filter((g) => g.startsWith('dynamodb:'))).toEqual([...(dynamodbAccess[fn.entry] ?? [])].sort());
+    });
+
+    it('writes only to its own log group and reaches `*` only for X-Ray', () => {
+      for (const grant of grants(fn)) {
+        if (grant.startsWith('logs:')) expect(grant).toMatch(/ on <OwnLogGroup\.Arn>$/);
+        if (grant.endsWith(' on *')) expect(grant).toMatch(/^xray:(PutTraceSegments|PutTelemetryRecords) on \*$/);
+      }
+    });
+
+    it('uses no wildcard action, no Scan and no table administration', () => {
+      for (const grant of grants(fn)) {
+        const action = grant.split(' ')[0]!;
+        expect(action).not.toContain('*');
+        expect(action).not.toMatch(/^dynamodb:(Scan|PartiQL|DeleteTable|UpdateTable|CreateTable)/);
+      }
+    });
+  });
+
+  it('only the functions that query a GSI can read /index/*', () => {
+    expect(entriesWith((g) => g.includes('/index/'))).toEqual(['lambdas/admin/api.ts']);
+  });
+
+  it('only the orders API can enqueue orders', () => {
+    expect(entriesWith((g) => g === 'sqs:SendMessage on <OrderQueue.Arn>')).toEqual(['lambdas/orders/api.ts']);
+  });
+
+  it('only the settle-order worker can consume orders', () => {
+    expect(entriesWith((g) => /^sqs:(ReceiveMessage|DeleteMessage) on <OrderQueue\.Arn>$/.test(g))).toEqual([
+      'lambdas/orders/settle-order.ts',
+    ]);
+  });
+
+  it('only the projector reads the stream and writes projection failures', () => {
+    expect(entriesWith((g) => g.endsWith(`on ${STREAM}`))).toEqual(['lambdas/projections/project-orders.ts']);
+    expect(entriesWith((g) => g === 'sqs:SendMessage on <ProjectionFailures.Arn>')).toEqual([
+      'lambdas/projections/project-orders.ts',
+    ]);
+  });
+});
