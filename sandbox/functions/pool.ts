@@ -1,0 +1,151 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { forwardLines, type SandboxLog } from '../logs.ts';
+import type { FunctionSpec } from '../topology/functions.ts';
+import type { CodeVersion } from './build.ts';
+import type { FunctionError, InvocationOutcome, InvokeRequest, InvokeResponse, WorkerSetup } from './protocol.ts';
+
+interface PoolOptions {
+  readonly fn: FunctionSpec;
+  readonly runtimePath: string;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Concurrent execution environments at most; more invocations wait for one to free up. */
+  readonly maxEnvironments: number;
+  readonly log: SandboxLog;
+}
+
+interface Environment {
+  readonly worker: Worker;
+  readonly generation: number;
+  busy: boolean;
+  /** Running code older than the current build: terminated as soon as it is idle. */
+  retired: boolean;
+  settle: ((outcome: InvocationOutcome, fatal: boolean) => void) | undefined;
+}
+
+/**
+ * A function's execution environments, Lambda-style: one worker thread each, created on demand (a
+ * cold start) up to a cap, reused while warm, each serving one invocation at a time. An invocation
+ * that outlives the function's Timeout has its environment terminated, as Lambda does.
+ */
+export class ExecutionEnvironments {
+  private readonly environments = new Set<Environment>();
+  private readonly waiting: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  async invoke(code: CodeVersion, event: unknown): Promise<InvocationOutcome> {
+    const environment = await this.acquire(code);
+    if (!environment) return stoppedOutcome();
+    try {
+      return await this.run(environment, event);
+    } finally {
+      this.release(environment);
+    }
+  }
+
+  /** After a rebuild: environments running older code finish their invocation, then go away. */
+  retireOlderThan(generation: number): void {
+    for (const environment of this.environments) {
+      if (environment.generation >= generation) continue;
+      environment.retired = true;
+      if (!environment.busy) void this.discard(environment);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting.splice(0).forEach((wake) => wake());
+    await Promise.all([...this.environments].map((environment) => this.discard(environment)));
+  }
+
+  private async acquire(code: CodeVersion): Promise<Environment | undefined> {
+    while (!this.stopped) {
+      const warm = [...this.environments].find((e) => !e.busy && !e.retired && e.generation === code.generation);
+      if (warm) {
+        warm.busy = true;
+        return warm;
+      }
+      const stale = [...this.environments].find((e) => !e.busy && e.generation !== code.generation);
+      if (stale) void this.discard(stale);
+      if (this.environments.size < this.options.maxEnvironments) return this.create(code);
+      await new Promise<void>((wake) => this.waiting.push(wake));
+    }
+    return undefined;
+  }
+
+  private release(environment: Environment): void {
+    environment.busy = false;
+    if (environment.retired) void this.discard(environment);
+    this.waiting.shift()?.();
+  }
+
+  private create(code: CodeVersion): Environment {
+    const { fn, runtimePath, environment: variables, log } = this.options;
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const setup: WorkerSetup = {
+      bundleUrl: pathToFileURL(code.bundlePath).href,
+      handlerExport: fn.handlerExport,
+      functionName: fn.name,
+      functionArn: fn.arn,
+      memoryMb: fn.memoryMb,
+      logGroupName: fn.logGroupName,
+      logStreamName,
+    };
+    const worker = new Worker(runtimePath, {
+      workerData: setup,
+      env: { ...variables, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
+      stdout: true,
+      stderr: true,
+      // The function's MemorySize bounds its heap, so a leak fails locally as it would in Lambda.
+      resourceLimits: { maxOldGenerationSizeMb: fn.memoryMb },
+      name: fn.logicalId,
+    });
+    forwardLines(worker.stdout, fn.logicalId, log, process.stdout);
+    forwardLines(worker.stderr, fn.logicalId, log, process.stderr);
+    const environment: Environment = { worker, generation: code.generation, busy: true, retired: false, settle: undefined };
+    worker.on('message', (response: InvokeResponse) => environment.settle?.(response.outcome, response.fatal));
+    worker.on('error', (error) => environment.settle?.(failure('Runtime.ExitError', `The runtime crashed: ${error.message}`), true));
+    worker.on('exit', (code) => {
+      const outcome = this.stopped ? stoppedOutcome() : failure('Runtime.ExitError', `The runtime exited with code ${code}`);
+      environment.settle?.(outcome, true);
+      this.environments.delete(environment);
+    });
+    this.environments.add(environment);
+    return environment;
+  }
+
+  private run(environment: Environment, event: unknown): Promise<InvocationOutcome> {
+    const { timeoutSeconds } = this.options.fn;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        environment.settle?.(failure('Sandbox.Timedout', `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`), true);
+      }, timeoutSeconds * 1000);
+      environment.settle = (outcome, fatal) => {
+        clearTimeout(timer);
+        environment.settle = undefined;
+        if (fatal) void this.discard(environment);
+        resolve(outcome);
+      };
+      const request: InvokeRequest = { awsRequestId: randomUUID(), event, deadlineMs: Date.now() + timeoutSeconds * 1000 };
+      environment.worker.postMessage(request);
+    });
+  }
+
+  private async discard(environment: Environment): Promise<void> {
+    environment.retired = true;
+    this.environments.delete(environment);
+    await environment.worker.terminate();
+  }
+}
+
+function failure(errorType: string, errorMessage: string): InvocationOutcome {
+  const error: FunctionError = { errorType, errorMessage };
+  return { ok: false, error };
+}
+
+function stoppedOutcome(): InvocationOutcome {
+  return failure('Sandbox.Stopped', 'The sandbox is stopping');
+}

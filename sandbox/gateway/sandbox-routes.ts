@@ -1,0 +1,81 @@
+import { SandboxBusyError } from '../errors.ts';
+import type { TokenRequest } from './jwt.ts';
+import type { GatewayResponse } from './payload-v2.ts';
+
+export interface QueueDepth {
+  readonly name: string;
+  readonly logicalId: string;
+  readonly url: string;
+  readonly arn: string;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  /** A redrive target or an on-failure destination: messages there are outcomes, not pending work. */
+  readonly deadLetterQueue: boolean;
+}
+
+export interface SandboxInfo {
+  readonly apiUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly sqsEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly tableName: string;
+  readonly queues: Readonly<Record<string, string>>;
+  readonly buckets: Readonly<Record<string, string>>;
+}
+
+/** What the `/_sandbox/*` routes can ask of the running sandbox. */
+export interface SandboxControl {
+  issueToken(request: TokenRequest): Promise<string>;
+  queueDepths(): QueueDepth[];
+  sweepTtl(): Promise<number>;
+  waitUntilIdle(options: { timeoutMs?: number }): Promise<void>;
+  info(): SandboxInfo;
+}
+
+/** `/_sandbox/*`: tokens, queue depths, TTL sweeps, idle waits and endpoints, for developers and tests. */
+export async function handleSandboxRoute(method: string, path: string, body: Buffer, control: SandboxControl): Promise<GatewayResponse> {
+  const input = parseJson(body);
+  if (input === undefined) return json(400, { message: 'The body must be a JSON object' });
+  switch (`${method} ${path}`) {
+    case 'POST /_sandbox/token': {
+      const { sub, email, admin } = input;
+      if (typeof sub !== 'string' || sub === '') return json(400, { message: '`sub` (a non-empty string) is required' });
+      if (email !== undefined && typeof email !== 'string') return json(400, { message: '`email` must be a string' });
+      return json(200, { token: await control.issueToken({ sub, email, admin: admin === true }) });
+    }
+    case 'GET /_sandbox/queues':
+      return json(200, { queues: control.queueDepths() });
+    case 'POST /_sandbox/ttl-sweep':
+      return json(200, { deleted: await control.sweepTtl() });
+    case 'POST /_sandbox/idle': {
+      const { timeoutMs } = input;
+      try {
+        await control.waitUntilIdle(typeof timeoutMs === 'number' ? { timeoutMs } : {});
+        return json(200, { idle: true });
+      } catch (error) {
+        if (error instanceof SandboxBusyError) return json(504, { idle: false, busy: error.busy, message: error.message });
+        throw error;
+      }
+    }
+    case 'GET /_sandbox/info':
+      return json(200, control.info());
+    default:
+      return json(404, { message: 'Not Found' });
+  }
+}
+
+/** An empty body reads as `{}`; anything but a JSON object is undefined. */
+function parseJson(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function json(statusCode: number, value: unknown): GatewayResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
+}
