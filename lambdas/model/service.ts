@@ -1,14 +1,24 @@
 import { Service } from 'electrodb';
+import { CartItem } from './cart-item.ts';
 import { IdempotencyRecord } from './idempotency.ts';
 import { Inventory } from './inventory.ts';
+import { MetricEvent } from './metric-event.ts';
+import { MetricRollup } from './metric-rollup.ts';
 import { Order } from './order.ts';
 import { OrderEvent } from './order-event.ts';
 import { Payment } from './payment.ts';
 import { Product } from './product.ts';
+import { ProductCategory } from './product-category.ts';
+import { ProductSales } from './product-sales.ts';
+import { ProjectionMark } from './projection-mark.ts';
+import { Promotion } from './promotion.ts';
 import { entityConfig } from './table.ts';
+import { TopProducts } from './top-products.ts';
 import { User } from './user.ts';
+import { UserEmail } from './user-email.ts';
 import { UserOrder } from './user-order.ts';
 import { UserStats } from './user-stats.ts';
+import { WishlistItem } from './wishlist-item.ts';
 
 /** Every entity of the single table; transactions and collections span them. */
 export const commerce = new Service(
@@ -22,6 +32,16 @@ export const commerce = new Service(
     userStats: UserStats,
     userOrder: UserOrder,
     idempotency: IdempotencyRecord,
+    userEmail: UserEmail,
+    productCategory: ProductCategory,
+    cartItem: CartItem,
+    wishlistItem: WishlistItem,
+    promotion: Promotion,
+    metricEvent: MetricEvent,
+    metricRollup: MetricRollup,
+    productSales: ProductSales,
+    projectionMark: ProjectionMark,
+    topProducts: TopProducts,
   },
   entityConfig,
 );

@@ -1,0 +1,28 @@
+import { Entity, type EntityItem } from 'electrodb';
+import { entityConfig, schemaVersion, SERVICE } from './table.ts';
+
+/**
+ * Units sold and revenue of a product, projected from confirmed orders. Lives in the product's
+ * partition. An order's sales are added once: a `salesCounted` marker (entity projectionMark)
+ * commits in the same transaction.
+ */
+export const ProductSales = new Entity(
+  {
+    model: { entity: 'productSales', version: '1', service: SERVICE },
+    attributes: {
+      productId: { type: 'string', required: true },
+      unitsSold: { type: 'number', default: 0 },
+      revenueCents: { type: 'number', default: 0 },
+      schemaVersion,
+    },
+    indexes: {
+      byProduct: {
+        pk: { field: 'pk', composite: ['productId'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  },
+  entityConfig,
+);
+
+export type ProductSalesItem = EntityItem<typeof ProductSales>;

@@ -1,0 +1,28 @@
+import { Entity, type EntityItem } from 'electrodb';
+import { entityConfig, schemaVersion, SERVICE } from './table.ts';
+
+/**
+ * Uniqueness claim of an email (AP2): one item per lower-cased email, naming its owner. PUT /me
+ * creates the new claim (only if absent or already the caller's), deletes the old one and writes
+ * the user in one transaction, so two users can never hold one email.
+ */
+export const UserEmail = new Entity(
+  {
+    model: { entity: 'userEmail', version: '1', service: SERVICE },
+    attributes: {
+      email: { type: 'string', required: true },
+      userId: { type: 'string', required: true },
+      schemaVersion,
+      createdAt: { type: 'string', required: true },
+    },
+    indexes: {
+      byEmail: {
+        pk: { field: 'pk', composite: ['email'], casing: 'none' },
+        sk: { field: 'sk', composite: [], casing: 'none' },
+      },
+    },
+  },
+  entityConfig,
+);
+
+export type UserEmailItem = EntityItem<typeof UserEmail>;
