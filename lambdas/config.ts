@@ -11,6 +11,15 @@ const schema = z.object({
   PAYMENT_PROVIDER: z.enum(['simulated']).default('simulated'),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   SETTLEMENT_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
+  CART_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 86_400),
+  METRICS_TTL_SECONDS: z.coerce.number().int().min(1).default(90 * 86_400),
+  METRIC_SHARD_COUNT: z.coerce.number().int().min(1).max(1000).default(8),
+  PRODUCT_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
+  PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
+  TOP_PRODUCTS_SIZE: z.coerce.number().int().min(1).max(100).default(20),
+  ARCHIVE_BUCKET: z.string().optional(),
+  /** S3 emulators (the sandbox) serve buckets by path, not by virtual host; the SDK has no variable for it. */
+  AWS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });
 
 function load() {
@@ -27,6 +36,14 @@ function load() {
     paymentProvider: env.PAYMENT_PROVIDER,
     idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
     settlementMaxReceiveCount: env.SETTLEMENT_MAX_RECEIVE_COUNT,
+    cartTtlSeconds: env.CART_TTL_SECONDS,
+    metricsTtlSeconds: env.METRICS_TTL_SECONDS,
+    metricShardCount: env.METRIC_SHARD_COUNT,
+    productCacheSize: env.PRODUCT_CACHE_SIZE,
+    productCacheTtlSeconds: env.PRODUCT_CACHE_TTL_SECONDS,
+    topProductsSize: env.TOP_PRODUCTS_SIZE,
+    archiveBucket: env.ARCHIVE_BUCKET,
+    s3ForcePathStyle: env.AWS_S3_FORCE_PATH_STYLE === 'true',
   };
 }
 

@@ -12,7 +12,7 @@ import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
 
 type Access = 'public' | 'user' | 'admin';
-type Area = 'catalog' | 'me' | 'orders' | 'admin';
+type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'events';
 
 /**
  * The HTTP API contract of SPEC §4: route → function area → who may call it. `admin` routes pass
@@ -24,13 +24,23 @@ export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Are
   { method: HttpMethod.PUT, path: '/products/{productId}', area: 'catalog', access: 'admin' },
   { method: HttpMethod.PUT, path: '/products/{productId}/inventory/{warehouseId}', area: 'catalog', access: 'admin' },
   { method: HttpMethod.GET, path: '/products/{productId}/inventory', area: 'catalog', access: 'admin' },
+  { method: HttpMethod.GET, path: '/categories/{categoryId}/products', area: 'catalog', access: 'public' },
   { method: HttpMethod.PUT, path: '/me', area: 'me', access: 'user' },
   { method: HttpMethod.GET, path: '/me', area: 'me', access: 'user' },
   { method: HttpMethod.GET, path: '/me/orders', area: 'me', access: 'user' },
+  { method: HttpMethod.GET, path: '/me/cart', area: 'me', access: 'user' },
+  { method: HttpMethod.PUT, path: '/me/cart/items/{productId}', area: 'me', access: 'user' },
+  { method: HttpMethod.DELETE, path: '/me/cart/items/{productId}', area: 'me', access: 'user' },
+  { method: HttpMethod.GET, path: '/me/wishlist', area: 'me', access: 'user' },
+  { method: HttpMethod.PUT, path: '/me/wishlist/{productId}', area: 'me', access: 'user' },
+  { method: HttpMethod.DELETE, path: '/me/wishlist/{productId}', area: 'me', access: 'user' },
   { method: HttpMethod.POST, path: '/orders', area: 'orders', access: 'user' },
   { method: HttpMethod.GET, path: '/orders/{orderId}', area: 'orders', access: 'user' },
   { method: HttpMethod.GET, path: '/orders/{orderId}/events', area: 'orders', access: 'user' },
   { method: HttpMethod.GET, path: '/admin/orders', area: 'admin', access: 'admin' },
+  { method: HttpMethod.PUT, path: '/promotions/{code}', area: 'admin', access: 'admin' },
+  { method: HttpMethod.GET, path: '/admin/metrics/{name}', area: 'admin', access: 'admin' },
+  { method: HttpMethod.POST, path: '/events', area: 'events', access: 'user' },
 ];
 
 export interface ApiProps {
@@ -82,13 +92,15 @@ export class Api extends Construct {
       catalog: fn('catalog', 'Catalog routes: products and inventory'),
       me: fn('me', 'The caller’s profile, stats and order history'),
       orders: fn('orders', 'Order placement and order reads'),
-      admin: fn('admin', 'Back-office order listings'),
+      admin: fn('admin', 'Back-office: order listings, promotions, metrics'),
+      events: fn('events', 'Metric event ingestion with sharded batch writes'),
     };
     const { database } = props;
-    database.grant(this.functions.catalog, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    database.grant(this.functions.me, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    database.grant(this.functions.orders, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    database.grant(this.functions.admin, ['Query'], { indexes: true });
+    database.grant(this.functions.catalog, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], { indexes: true });
+    database.grant(this.functions.me, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem']);
+    database.grant(this.functions.orders, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
+    database.grant(this.functions.admin, ['Query', 'UpdateItem'], { indexes: true });
+    database.grant(this.functions.events, ['BatchWriteItem']);
     props.orderQueue.grantSendMessages(this.functions.orders);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {

@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
+import { Archive } from './archive.ts';
 import { Database } from './database.ts';
 import { OrderPipeline } from './order-pipeline.ts';
 import { Projections } from './projections.ts';
@@ -23,9 +24,16 @@ export class CommerceStack extends Stack {
       ORDER_SHARD_COUNT: String(settings.orderShardCount),
       PAYMENT_PROVIDER: 'simulated',
       IDEMPOTENCY_TTL_SECONDS: String(settings.idempotencyTtlSeconds),
+      CART_TTL_SECONDS: String(settings.cartTtlSeconds),
+      METRICS_TTL_SECONDS: String(settings.metricsTtlSeconds),
+      METRIC_SHARD_COUNT: String(settings.metricShardCount),
+      PRODUCT_CACHE_SIZE: String(settings.productCacheSize),
+      PRODUCT_CACHE_TTL_SECONDS: String(settings.productCacheTtlSeconds),
+      TOP_PRODUCTS_SIZE: String(settings.topProductsSize),
     };
     const pipeline = new OrderPipeline(this, 'OrderPipeline', { database, environment });
-    new Projections(this, 'Projections', { database, environment });
+    const archive = new Archive(this, 'Archive', { ephemeral });
+    new Projections(this, 'Projections', { database, archive, environment });
     new Api(this, 'Api', {
       database,
       orderQueue: pipeline.orderQueue,

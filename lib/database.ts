@@ -49,19 +49,18 @@ export class Database extends Construct {
   }
 
   /**
-   * Grants exactly the DynamoDB actions a function uses, on the table only, or also on its
-   * indexes when it queries them — narrower than the grantRead/WriteData bundles.
+   * Grants exactly the DynamoDB actions a function uses on the table, plus Query on its indexes
+   * when it reads them — narrower than the grantRead/WriteData bundles.
    */
   grant(grantee: IGrantable & IFunction, actions: string[], options: { indexes?: boolean } = {}): void {
-    const resources = [this.table.tableArn];
-    if (options.indexes) {
-      resources.push(`${this.table.tableArn}/index/*`);
-      const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
-      Validations.of(grantee.role ?? grantee).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-        reason: 'Queries the table’s own GSIs (gsi1, gsi2): index ARNs only exist under the table ARN.',
-      });
-    }
-    Grant.addToPrincipal({ grantee, actions: actions.map((a) => `dynamodb:${a}`), resourceArns: resources });
+    Grant.addToPrincipal({ grantee, actions: actions.map((a) => `dynamodb:${a}`), resourceArns: [this.table.tableArn] });
+    if (!options.indexes) return;
+    // Indexes can only be read, and the platform only Queries them.
+    Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [`${this.table.tableArn}/index/*`] });
+    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
+    Validations.of(grantee.role ?? grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: 'Queries the table’s own GSIs (gsi1, gsi2): index ARNs only exist under the table ARN.',
+    });
   }
 }

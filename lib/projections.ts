@@ -3,21 +3,26 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Archive } from './archive.ts';
 import type { Database } from './database.ts';
 import { CommerceFunction } from './function.ts';
 
 export interface ProjectionsProps {
   readonly database: Database;
+  readonly archive: Archive;
   readonly environment: Record<string, string>;
 }
 
 /**
- * CQRS read models fed by the table's stream: user stats, recent orders and order history.
- * Event filters mean the consumer is invoked only for order changes; a batch that keeps failing
- * is bisected, retried a bounded number of times, then described on the failure queue.
+ * CQRS read models fed by the table's stream. Two consumers, each invoked (through event filters)
+ * only for the records it uses: order changes → user stats, recent orders, order history, product
+ * sales and top products; metric events → hourly rollups, and their TTL expiry → the S3 archive.
+ * A batch that keeps failing is bisected, retried a bounded number of times, then described on the
+ * failure queue.
  */
 export class Projections extends Construct {
   readonly projectOrders: CommerceFunction;
+  readonly projectMetrics: CommerceFunction;
   readonly failureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: ProjectionsProps) {
@@ -39,7 +44,7 @@ export class Projections extends Construct {
       environment: props.environment,
     });
     props.database.grant(this.projectOrders, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
-    this.projectOrders.addEventSource(
+    const streamSource = (filters: Array<Record<string, unknown>>) =>
       new DynamoEventSource(props.database.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
@@ -50,13 +55,38 @@ export class Projections extends Construct {
         reportBatchItemFailures: true,
         parallelizationFactor: 2,
         onFailure: new SqsDlq(this.failureQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('order') } } },
-          }),
-        ],
-      }),
+        filters,
+      });
+    this.projectOrders.addEventSource(
+      streamSource([
+        FilterCriteria.filter({
+          eventName: FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('order') } } },
+        }),
+      ]),
+    );
+
+    this.projectMetrics = new CommerceFunction(this, 'ProjectMetrics', {
+      entry: 'lambdas/projections/project-metrics.ts',
+      description: 'Hourly metric rollups, and the archive of expired metric events',
+      timeout: Duration.seconds(60),
+      environment: { ...props.environment, ARCHIVE_BUCKET: props.archive.bucket.bucketName },
+    });
+    props.database.grant(this.projectMetrics, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    props.archive.grantArchiveWrites(this.projectMetrics);
+    this.projectMetrics.addEventSource(
+      streamSource([
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('metricEvent') } } },
+        }),
+        // Only DynamoDB's own TTL deletions are archived, never a deliberate delete.
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('REMOVE'),
+          userIdentity: { type: FilterRule.isEqual('Service'), principalId: FilterRule.isEqual('dynamodb.amazonaws.com') },
+          dynamodb: { OldImage: { __edb_e__: { S: FilterRule.isEqual('metricEvent') } } },
+        }),
+      ]),
     );
   }
 }

@@ -16,6 +16,17 @@ export const settings = {
   apiBurstLimit: 1000,
   /** Idempotency records of POST /orders live this long. */
   idempotencyTtlSeconds: 24 * 60 * 60,
+  /** A cart expires this long after its last change. */
+  cartTtlSeconds: 7 * 24 * 60 * 60,
+  /** Raw metric events (and their rollups) expire after this; expired events are archived to S3. */
+  metricsTtlSeconds: 90 * 24 * 60 * 60,
+  /** Random-suffix shards of a metric's hour partition (AP14): ceil(peak events/s of one metric ÷ 500). */
+  metricShardCount: 8,
+  /** Per-instance L1 cache of product reads: entries and freshness. */
+  productCacheSize: 1000,
+  productCacheTtlSeconds: 60,
+  /** Best sellers kept in the top-products read model (and warmed into each function's cache). */
+  topProductsSize: 20,
 } as const;
 
 /** The project root: function entries and the lock file are resolved from it. */

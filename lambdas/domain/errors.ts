@@ -60,3 +60,15 @@ export class UnavailableError extends ApiError {
     super(503, 'UNAVAILABLE', message, undefined, { 'retry-after': String(retryAfterSeconds) });
   }
 }
+
+const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** True for DynamoDB's throttling errors, also when ElectroDB wraps them (the SDK error is the `cause`). */
+export function isThrottling(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+    if (THROTTLING_ERRORS.has(current.name)) return true;
+    current = current.cause;
+  }
+  return false;
+}

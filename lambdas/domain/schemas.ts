@@ -29,23 +29,57 @@ export const putInventorySchema = z.strictObject({
   available: z.number().int().min(0).max(1_000_000_000),
 });
 
-export const putMeSchema = z.strictObject({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(200).optional(),
-  phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').optional(),
-  preferences: z.record(z.string(), z.unknown()).optional(),
+const personName = z.string().trim().min(1).max(200);
+
+/** `name` is the schema-1 form, still accepted; `givenName`/`familyName` are its parts. */
+export const putMeSchema = z
+  .strictObject({
+    email: z.email().max(254),
+    name: personName.optional(),
+    givenName: personName.optional(),
+    familyName: personName.optional(),
+    phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').optional(),
+    preferences: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((body) => body.name === undefined || (body.givenName === undefined && body.familyName === undefined), {
+    path: ['name'],
+    message: 'send either name or givenName/familyName, not both',
+  });
+
+/** Either the lines themselves, or `fromCart: true` to order the caller's unexpired cart. */
+export const placeOrderSchema = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ productId: idSchema, quantity }))
+      .min(1)
+      .max(50)
+      .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'productIds must be distinct')
+      .optional(),
+    fromCart: z.literal(true).optional(),
+    promotionCode: idSchema.optional(),
+    paymentToken: z.string().min(1).max(256),
+  })
+  .refine((body) => (body.items === undefined) !== (body.fromCart === undefined), {
+    path: ['items'],
+    message: 'send either items or fromCart: true',
+  });
+
+export const putCartItemSchema = z.strictObject({
+  quantity: z.number().int().min(0).max(99),
 });
 
-export const placeOrderSchema = z.strictObject({
-  items: z
-    .array(z.strictObject({ productId: idSchema, quantity }))
-    .min(1)
-    .max(50)
-    .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'productIds must be distinct'),
-  promotionCode: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-  paymentToken: z.string().min(1).max(256),
-});
-export type PlaceOrderRequest = z.infer<typeof placeOrderSchema>;
+/** A promotion gives either a percentage or an amount off; absent terms mean no expiry and no cap. */
+export const putPromotionSchema = z
+  .strictObject({
+    percentOff: z.number().int().min(1).max(100).optional(),
+    amountOffCents: z.number().int().min(1).max(100_000_000_00).optional(),
+    validUntil: z.iso.datetime({ offset: true }).optional(),
+    maxRedemptions: z.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .refine((body) => (body.percentOff === undefined) !== (body.amountOffCents === undefined), {
+    path: ['percentOff'],
+    message: 'send exactly one of percentOff and amountOffCents',
+  });
 
 export const idempotencyKeySchema = z
   .string({ error: 'the Idempotency-Key header is required' })
@@ -54,4 +88,32 @@ export const idempotencyKeySchema = z
 export const adminOrdersQuerySchema = pageQuerySchema.extend({
   date: z.iso.date(),
   status: z.enum(ORDER_STATUSES).optional(),
+});
+
+/**
+ * DynamoDB numbers are decimals of at most 38 significant digits, and rollups ADD values up. With
+ * at most 15 integer digits and 6 decimals (as JavaScript prints the number), every sum stays
+ * exact and in range; a value like 1e-200 would otherwise poison the rollup of its hour.
+ */
+const metricValue = z.number().refine((value) => /^-?\d{1,15}(\.\d{1,6})?$/.test(String(value)), 'must have at most 15 integer digits and 6 decimals');
+
+const MAX_EVENTS_PER_REQUEST = 500;
+
+export const postEventsSchema = z.strictObject({
+  events: z
+    .array(
+      z.strictObject({
+        name: idSchema,
+        value: metricValue.default(1),
+        at: z.iso.datetime({ offset: true }).optional(),
+        productId: idSchema.optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_EVENTS_PER_REQUEST),
+});
+
+export const metricRollupsQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
 });

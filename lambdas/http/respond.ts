@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../domain/errors.ts';
+import { ApiError, isThrottling } from '../domain/errors.ts';
 import { logger } from '../observability.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -12,21 +12,14 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-const throttlingErrors = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
-
 /** The one place errors become the API's error contract; unknown errors never leak details. */
 export function errorResponse(error: unknown): HttpResult {
   if (error instanceof ApiError) {
     const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
     return json(error.status, body, error.headers);
   }
-  const name = error instanceof Error ? error.name : '';
-  if (throttlingErrors.has(name)) {
-    logger.warn('table throttled the request', { error: name });
+  if (isThrottling(error)) {
+    logger.warn('table throttled the request', { error: error as Error });
     return json(503, { error: { code: 'UNAVAILABLE', message: 'Temporarily overloaded, retry shortly' } }, { 'retry-after': '1' });
   }
   logger.error('unhandled error', error as Error);

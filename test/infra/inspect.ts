@@ -121,13 +121,26 @@ export function asyncWiring(template: Template) {
   const [, sqsMapping] = single(template, 'AWS::Lambda::EventSourceMapping', {
     EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
   });
-  const [, streamMapping] = single(template, 'AWS::Lambda::EventSourceMapping', {
-    EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'StreamArn'] },
-  });
+  const streamMappings = Object.values(
+    template.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'StreamArn'] } },
+    }),
+  ) as CfnResource[];
+  const streamMappingOf = (entry: string) => {
+    const found = streamMappings.filter(
+      (mapping) => resource(template, refId(mapping.Properties.FunctionName)).Metadata?.['commerce:entry'] === entry,
+    );
+    if (found.length !== 1) throw new Error(`expected one stream mapping for ${entry}, found ${found.length}`);
+    return found[0]!;
+  };
+  const streamMapping = streamMappingOf('lambdas/projections/project-orders.ts');
+  const metricsStreamMapping = streamMappingOf('lambdas/projections/project-metrics.ts');
   const orderQueueId = refId(sqsMapping.Properties.EventSourceArn);
   return {
     sqsMapping,
     streamMapping,
+    metricsStreamMapping,
+    streamMappingCount: streamMappings.length,
     orderQueueId,
     dlqId: refId(resource(template, orderQueueId).Properties.RedrivePolicy?.deadLetterTargetArn),
     failureQueueId: refId(streamMapping.Properties.DestinationConfig?.OnFailure?.Destination),

@@ -33,14 +33,20 @@ const STREAM = '<Table.StreamArn>';
  * means a deliberate change here and in the construct that grants it (Database.grant).
  */
 const dynamodbAccess: Record<string, string[]> = {
-  'lambdas/catalog/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
-  'lambdas/me/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
-  'lambdas/orders/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
-  'lambdas/admin/api.ts': [...on(TABLE, 'Query'), ...on(INDEXES, 'Query')],
+  'lambdas/catalog/api.ts': [
+    ...on(TABLE, 'BatchGetItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+    ...on(INDEXES, 'Query'),
+  ],
+  'lambdas/me/api.ts': on(TABLE, 'BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/orders/api.ts': on(TABLE, 'BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/admin/api.ts': [...on(TABLE, 'Query', 'UpdateItem'), ...on(INDEXES, 'Query')],
+  'lambdas/events/api.ts': on(TABLE, 'BatchWriteItem'),
   'lambdas/orders/settle-order.ts': on(
     TABLE,
     'BatchGetItem',
+    'BatchWriteItem',
     'ConditionCheckItem',
+    'DeleteItem',
     'GetItem',
     'PutItem',
     'Query',
@@ -48,6 +54,10 @@ const dynamodbAccess: Record<string, string[]> = {
   ),
   'lambdas/projections/project-orders.ts': [
     ...on(TABLE, 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+    ...on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
+  ],
+  'lambdas/projections/project-metrics.ts': [
+    ...on(TABLE, 'ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'),
     ...on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
   ],
 };
@@ -90,7 +100,7 @@ describe('function roles', () => {
   });
 
   it('only the functions that query a GSI can read /index/*', () => {
-    expect(entriesWith((g) => g.includes('/index/'))).toEqual(['lambdas/admin/api.ts']);
+    expect(entriesWith((g) => g.includes('/index/'))).toEqual(['lambdas/admin/api.ts', 'lambdas/catalog/api.ts']);
   });
 
   it('only the orders API can enqueue orders', () => {
@@ -103,10 +113,15 @@ describe('function roles', () => {
     ]);
   });
 
-  it('only the projector reads the stream and writes projection failures', () => {
-    expect(entriesWith((g) => g.endsWith(`on ${STREAM}`))).toEqual(['lambdas/projections/project-orders.ts']);
-    expect(entriesWith((g) => g === 'sqs:SendMessage on <ProjectionFailures.Arn>')).toEqual([
-      'lambdas/projections/project-orders.ts',
-    ]);
+  it('only the two projectors read the stream and write projection failures', () => {
+    const projectors = ['lambdas/projections/project-metrics.ts', 'lambdas/projections/project-orders.ts'];
+    expect(entriesWith((g) => g.endsWith(`on ${STREAM}`))).toEqual(projectors);
+    expect(entriesWith((g) => g === 'sqs:SendMessage on <ProjectionFailures.Arn>')).toEqual(projectors);
+  });
+
+  it('only the metrics projector writes to the archive, and only objects under metrics/', () => {
+    expect(entriesWith((g) => g.startsWith('s3:'))).toEqual(['lambdas/projections/project-metrics.ts']);
+    const metrics = functions.find((fn) => fn.entry === 'lambdas/projections/project-metrics.ts')!;
+    expect(grants(metrics).filter((g) => g.startsWith('s3:'))).toEqual([expect.stringMatching(/^s3:PutObject on <\w*MetricsArchive\w*\.Arn>\/metrics\/\*$/)]);
   });
 });

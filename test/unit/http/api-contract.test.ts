@@ -69,3 +69,17 @@ describe('the error contract (SPEC §4)', () => {
     expect(throttled.headers?.['retry-after']).toBe('1');
   });
 });
+
+describe('throttling behind ElectroDB', () => {
+  it('answers 503, not 500, when the SDK throttling error is wrapped as the cause', async () => {
+    const wrapped = apiHandler({
+      'GET /wrapped': async () => {
+        const sdkError = Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+        throw Object.assign(new Error('Error thrown by DynamoDB client', { cause: sdkError }), { name: 'ElectroError' });
+      },
+    });
+    const result = await wrapped(httpEvent({ routeKey: 'GET /wrapped' }), lambdaContext);
+    expect(result.statusCode).toBe(503);
+    expect(parseBody(result).error.code).toBe('UNAVAILABLE');
+  });
+});
