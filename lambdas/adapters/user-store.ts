@@ -1,38 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../domain/batching.ts';
+import {
+  applyProfileUpdate,
+  emailClaimKey,
+  emailClaims,
+  type ProfileUpdate,
+  upgradeUser,
+  type UserRecord,
+} from '../domain/user-profile.ts';
 import { commerce } from '../model/service.ts';
 import { User, type UserItem } from '../model/user.ts';
+import { UserEmail } from '../model/user-email.ts';
 import type { UserStatsItem } from '../model/user-stats.ts';
 
-export interface ProfileInput {
-  userId: string;
-  email: string;
-  name?: string;
-  phone?: string;
-  preferences?: Record<string, unknown>;
+/** Every read of a user goes through the schema upgrade, whatever version the item was written in. */
+function fromItem(item: UserItem): UserRecord {
+  return upgradeUser({ ...item, status: item.status ?? 'active' });
 }
 
-/** Creates or updates the caller's user, keeping its creation time and status. */
-export async function putUser(input: ProfileInput, now: string): Promise<UserItem> {
-  const { data: existing } = await User.get({ userId: input.userId }).go();
-  const profile = {
-    ...existing?.profile,
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.phone !== undefined ? { phone: input.phone } : {}),
-    ...(input.preferences !== undefined ? { preferences: input.preferences } : {}),
-  };
-  const { data } = await User.put({
-    userId: input.userId,
-    email: input.email,
-    status: existing?.status ?? 'active',
-    profile,
-    createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
-    ...(existing?.lastLoginAt ? { lastLoginAt: existing.lastLoginAt } : {}),
-  }).go();
-  return data;
+/** AP1: the user — one GetItem. */
+export async function getUser(userId: string, options: { consistent?: boolean } = {}): Promise<UserRecord | undefined> {
+  const { data } = await User.get({ userId }).go({ consistent: options.consistent ?? false });
+  return data ? fromItem(data) : undefined;
+}
+
+/** AP2: who holds an email, in any letter case — one GetItem on its uniqueness claim. */
+export async function findUserByEmail(email: string): Promise<{ userId: string; email: string } | undefined> {
+  const { data } = await UserEmail.get({ email: emailClaimKey(email) }).go();
+  return data ? { userId: data.userId, email: data.email } : undefined;
 }
 
 /** AP16: the user, their stats and recent orders — one Query on the `account` collection. */
-export async function getAccount(userId: string): Promise<{ user?: UserItem; stats?: UserStatsItem }> {
+export async function getAccount(userId: string): Promise<{ user?: UserRecord; stats?: UserStatsItem }> {
   const { data } = await commerce.collections.account({ userId }).go();
-  return { user: data.user[0], stats: data.userStats[0] };
+  const user = data.user[0];
+  return { ...(user ? { user: fromItem(user) } : {}), stats: data.userStats[0] };
+}
+
+type CommitOutcome = 'saved' | 'email-taken' | 'old-email-not-ours' | 'retry';
+
+/**
+ * One transaction: claim the email (absent, or already the caller's), give up the previous email's
+ * claim when the address really changed, and write the user on condition that it is still the
+ * revision we read — so two concurrent PUT /me of one user can never leave a claim behind.
+ */
+async function commitProfile(previous: UserRecord | undefined, next: UserRecord, releasePrevious: boolean): Promise<CommitOutcome> {
+  const { claim, release } = emailClaims(previous?.email, next.email);
+  const releasing = releasePrevious ? release : undefined;
+  const owner = next.userId;
+  const { canceled, data } = await commerce.transaction
+    .write(({ user, userEmail }) => [
+      userEmail
+        .put({ email: claim, userId: owner, claimedAt: next.updatedAt })
+        .where(({ userId }, { notExists, eq }) => `${notExists(userId)} OR ${eq(userId, owner)}`)
+        .commit(),
+      user
+        .put(next)
+        .where(({ userId, revision }, { exists, notExists, eq }) => {
+          if (!previous) return notExists(userId);
+          if (previous.revision === undefined) return `${exists(userId)} AND ${notExists(revision)}`;
+          return eq(revision, previous.revision);
+        })
+        .commit(),
+      ...(releasing
+        ? [
+            userEmail
+              .delete({ email: releasing })
+              .where(({ userId }, { notExists, eq }) => `${notExists(userId)} OR ${eq(userId, owner)}`)
+              .commit(),
+          ]
+        : []),
+    ])
+    .go();
+  if (!canceled) return 'saved';
+  const [claimCode, userCode, releaseCode] = data.map((result) => result.code);
+  if (claimCode === 'ConditionalCheckFailed') return 'email-taken';
+  // Only data from before emails were claimed can name an address another user has since claimed.
+  if (releaseCode === 'ConditionalCheckFailed' && userCode !== 'ConditionalCheckFailed') return 'old-email-not-ours';
+  // The user changed under us, or a concurrent transaction held one of the items: read again.
+  return 'retry';
+}
+
+const MAX_ATTEMPTS = 8;
+
+export type SaveProfileResult = { outcome: 'saved'; user: UserRecord } | { outcome: 'email-taken' } | { outcome: 'contended' };
+
+/** PUT /me: creates or updates the caller's user, keeping its email unique across users. */
+export async function saveProfile(userId: string, update: ProfileUpdate, now: string): Promise<SaveProfileResult> {
+  let releasePrevious = true;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await getUser(userId, { consistent: true });
+    const next = applyProfileUpdate(userId, current, update, now);
+    const outcome = await commitProfile(current, next, releasePrevious);
+    if (outcome === 'saved') return { outcome, user: next };
+    if (outcome === 'email-taken') return { outcome: 'email-taken' };
+    if (outcome === 'old-email-not-ours') releasePrevious = false;
+    else await sleep(backoffDelayMs(attempt, { baseMs: 10, capMs: 500 })); // jittered, so racers spread out
+  }
+  return { outcome: 'contended' };
 }

@@ -3,8 +3,9 @@ import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
  * Uniqueness claim of an email (AP2): one item per lower-cased email, naming its owner. PUT /me
- * creates the new claim (only if absent or already the caller's), deletes the old one and writes
- * the user in one transaction, so two users can never hold one email.
+ * writes the claim (only if absent or already the caller's), deletes the old one and writes the
+ * user in one transaction, so two users can never hold one email. Every PUT /me rewrites its claim,
+ * which also gives users from before claims existed theirs.
  */
 export const UserEmail = new Entity(
   {
@@ -13,7 +14,8 @@ export const UserEmail = new Entity(
       email: { type: 'string', required: true },
       userId: { type: 'string', required: true },
       schemaVersion,
-      createdAt: { type: 'string', required: true },
+      /** When the owner last wrote the claim. */
+      claimedAt: { type: 'string', required: true },
     },
     indexes: {
       byEmail: {

@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import { type BackfillProgress, DEFAULT_SEGMENTS, runBackfill } from './backfill/run.ts';
+
+const USAGE = `Usage: npm run backfill -- [options]
+
+Migrates old items of the single table to the current schema (today: users of schema 1, whose
+profile.name becomes givenName/familyName). Parallel Scan segments, a conditional update per old
+item, progress on stderr. Resumable: a checkpoint per segment is written after every page, so an
+interrupted run (Ctrl-C, a crash) continues where it stopped when started again with the same table.
+Safe to run twice: items already migrated are skipped, never rewritten.
+
+Options:
+  --table NAME           the table to migrate (default: the running sandbox's, see --sandbox)
+  --endpoint URL         DynamoDB endpoint, e.g. DynamoDB Local (default: AWS, from the SDK's
+                         usual region and credentials; with no --table, the sandbox's)
+  --region REGION        AWS region (default: the SDK's, e.g. AWS_REGION)
+  --sandbox URL          sandbox to ask for table and endpoint via GET /_sandbox/info when no
+                         --table is given (default: http://localhost:3000)
+  --segments N           parallel Scan segments, 1-1000 (default: the checkpoint's, else ${DEFAULT_SEGMENTS})
+  --page-size N          items each Scan page evaluates, 1-10000 (default: 100)
+  --checkpoint-dir DIR   where checkpoints live, one file per table (default: .backfill)
+  --reset                forget the table's checkpoint and start from the beginning
+  -h, --help             show this help
+
+Ctrl-C (or SIGTERM) stops after the pages in flight and keeps the checkpoint.
+Exit status: 0 done, 1 failed, 130 interrupted (run the same command again to resume).
+
+Examples:
+  npm run backfill                                  # the sandbox started with npm start
+  npm run backfill -- --table Commerce-Table --segments 16
+  npm run backfill -- --table t --endpoint http://localhost:8000 --reset
+`;
+
+function positiveInteger(name: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}, not ${text}`);
+  return value;
+}
+
+function parseCli(argv: string[]) {
+  try {
+    return parseOptions(argv);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (see npm run backfill -- --help)`);
+  }
+}
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      sandbox: { type: 'string', default: 'http://localhost:3000' },
+      segments: { type: 'string' },
+      'page-size': { type: 'string' },
+      'checkpoint-dir': { type: 'string', default: '.backfill' },
+      reset: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    ...values,
+    segments: positiveInteger('segments', values.segments, 1000),
+    pageSize: positiveInteger('page-size', values['page-size'], 10_000),
+  };
+}
+
+/** Without --table, the target is the local sandbox: it names its table and DynamoDB endpoint. */
+async function sandboxTarget(sandboxUrl: string): Promise<{ table: string; endpoint: string }> {
+  const url = `${sandboxUrl.replace(/\/$/, '')}/_sandbox/info`;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new Error(`No --table given and no sandbox answered at ${url}: start one with npm start, or pass --table`);
+  }
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const info = (await response.json()) as { tableName: string; dynamodbEndpoint: string };
+  return { table: info.tableName, endpoint: info.dynamodbEndpoint };
+}
+
+/** One bar on stderr (redrawn in a terminal, a line every few seconds otherwise). */
+function progressBar() {
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: 'backfill {bar} {percentage}% | {value}/{total} items scanned | {migrated} migrated, {skipped} skipped | eta {eta_formatted}',
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(progress: BackfillProgress) {
+      const value = progress.scannedBefore + progress.scanned;
+      // The table's item count is an estimate: never let it claim more than 100%.
+      const total = Math.max(progress.estimatedTotal, value, 1);
+      const payload = { migrated: progress.migrated, skipped: progress.skipped };
+      if (!started) bar.start(total, value, payload);
+      else {
+        bar.setTotal(total);
+        bar.update(value, payload);
+      }
+      started = true;
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function main(): Promise<number> {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const target = cli.table ? { table: cli.table, ...(cli.endpoint ? { endpoint: cli.endpoint } : {}) } : await sandboxTarget(cli.sandbox);
+
+  const bar = progressBar();
+  const interruption = new AbortController();
+  // Wrappers (npm, tsx) relay the terminal's Ctrl-C, so one keypress can arrive twice: only the
+  // first counts. Draining takes one page per segment; Ctrl-\\ still quits at once.
+  const stopGracefully = () => {
+    if (interruption.signal.aborted) return;
+    bar.stop(); // the bar owns the line it redraws: close it before writing anything else
+    process.stderr.write('stopping after the pages in flight (Ctrl-\\ quits at once; the checkpoint still holds)…\n');
+    interruption.abort();
+  };
+  process.on('SIGINT', stopGracefully);
+  process.on('SIGTERM', stopGracefully);
+
+  const result = await runBackfill({
+    ...target,
+    ...(cli.region ? { region: cli.region } : {}),
+    ...(cli.segments ? { segments: cli.segments } : {}),
+    ...(cli.pageSize ? { pageSize: cli.pageSize } : {}),
+    reset: cli.reset,
+    checkpointDir: cli['checkpoint-dir'],
+    signal: interruption.signal,
+    onProgress: (progress) => bar.update(progress),
+  }).finally(() => bar.stop());
+
+  const summary = `${result.scanned} items scanned, ${result.migrated} migrated, ${result.skipped} skipped in ${result.totalSegments} segments`;
+  if (!result.completed) {
+    process.stderr.write(`interrupted: ${summary}. Run the same command again to resume from ${result.checkpointPath}\n`);
+    return 130;
+  }
+  process.stdout.write(`backfill of ${target.table} ${result.resumed ? 'resumed and ' : ''}done: ${summary}\n`);
+  return 0;
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`backfill failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
