@@ -1,6 +1,11 @@
+import { membershipChanges } from '../domain/catalog.ts';
+import { ConflictError } from '../domain/errors.ts';
 import type { WarehouseStock } from '../domain/orders.ts';
+import { ascendingPage } from '../domain/pagination-ascending.ts';
 import { Inventory } from '../model/inventory.ts';
 import { Product, type ProductItem } from '../model/product.ts';
+import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
+import { commerce } from '../model/service.ts';
 
 export type ProductInput = Pick<ProductItem, 'productId' | 'name' | 'priceCents'> &
   Partial<Pick<ProductItem, 'description' | 'currency' | 'categories' | 'attributes'>>;
@@ -17,11 +22,71 @@ export async function getProducts(productIds: string[]): Promise<Map<string, Pro
   return new Map(data.map((product) => [product.productId, product]));
 }
 
-/** Creates or replaces a product, keeping its creation time. */
+/** Concurrent writers of one product retry this often before the caller is told to. */
+const MAX_WRITE_RACES = 3;
+
+/**
+ * Creates or replaces a product, keeping its creation time, and its category memberships with it:
+ * one transaction puts the product, puts a membership (with a copy of the public fields) per
+ * category and deletes the memberships of categories dropped since the version read — at most
+ * 1 + 10 + 10 items. The product put is conditioned on that version still being current, so two
+ * concurrent writers cannot leave behind a membership that neither of them kept.
+ */
 export async function putProduct(input: ProductInput, now: string): Promise<ProductItem> {
-  const existing = await getProduct(input.productId);
-  const { data } = await Product.put({ ...input, createdAt: existing?.createdAt ?? now, updatedAt: now }).go();
-  return data;
+  for (let race = 0; race < MAX_WRITE_RACES; race++) {
+    const { data: previous } = await Product.get({ productId: input.productId }).go({ consistent: true });
+    const written = await replaceProduct(input, previous ?? undefined, now);
+    if (written) return written;
+  }
+  throw new ConflictError('The product is being changed concurrently; retry', 'CONCURRENT_UPDATE');
+}
+
+/** One attempt of putProduct; undefined when another writer changed the product since `previous` was read. */
+async function replaceProduct(input: ProductInput, previous: ProductItem | undefined, now: string): Promise<ProductItem | undefined> {
+  // ElectroDB's own put params and parser apply the model's defaults, so what is returned (and
+  // copied into memberships) is exactly what is stored.
+  const { Item } = Product.put({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now }).params();
+  const product = Product.parse({ Item }).data;
+  if (!product) throw new Error(`product ${input.productId} did not survive its own parser`);
+  const { productId, name, description, priceCents, currency, categories, attributes } = product;
+  const changes = membershipChanges(previous?.categories ?? [], categories);
+
+  const { canceled, data } = await commerce.transaction
+    .write(({ product: products, productCategory }) => [
+      products
+        .put(product)
+        .where((attr, { eq, notExists }) => (previous ? eq(attr.updatedAt, previous.updatedAt) : notExists(attr.productId)))
+        .commit(),
+      ...changes.put.map((categoryId) =>
+        productCategory.put({ productId, categoryId, name, description, priceCents, currency, categories, attributes }).commit(),
+      ),
+      ...changes.remove.map((categoryId) => productCategory.delete({ productId, categoryId }).commit()),
+    ])
+    .go();
+  if (!canceled) return product;
+  // Lost the race: the version read is gone, or another transaction held the product just then.
+  if (data[0]?.code === 'ConditionalCheckFailed' || data.some((result) => result.code === 'TransactionConflict')) return undefined;
+  throw new Error(`Writing product ${productId} was canceled: ${data.map((result) => result.code).join(',')}`);
+}
+
+/**
+ * AP4: a page of a category's products in productId order — one Query on gsi1. Reads one item
+ * more than the page to know whether another page follows.
+ */
+export async function listCategoryProducts(
+  categoryId: string,
+  options: { limit: number; after?: string },
+): Promise<{ items: ProductCategoryItem[]; after: string | null }> {
+  const index = ProductCategory.query.byCategory({ categoryId });
+  const query = options.after ? index.gt({ productId: options.after }) : index;
+  const { data } = await query.go({ limit: options.limit + 1 });
+  return ascendingPage(data, options.limit, (membership) => membership.productId);
+}
+
+/** AP5: the categories of a product — one Query on the product's partition (≤ 10 memberships). */
+export async function getCategoriesOfProduct(productId: string): Promise<string[]> {
+  const { data } = await ProductCategory.query.byProduct({ productId }).go({ pages: 'all' });
+  return data.map((membership) => membership.categoryId);
 }
 
 export async function putInventory(productId: string, warehouseId: string, available: number, now: string) {
