@@ -1,4 +1,5 @@
 import { config } from '../config.ts';
+import type { OrderedCartLine } from '../domain/cart.ts';
 import { mergeShardPages } from '../domain/pagination.ts';
 import type { OrderStatus, RequestedLine } from '../domain/orders.ts';
 import { allShards } from '../domain/sharding.ts';
@@ -13,6 +14,9 @@ export interface NewOrder {
   userId: string;
   items: RequestedLine[];
   promotionCode?: string;
+  /** Set when the order was placed from the cart, with the lines to remove from it once CONFIRMED. */
+  fromCart?: boolean;
+  cartLines?: OrderedCartLine[];
   day: string;
   shard: number;
   createdAt: string;
@@ -37,7 +41,7 @@ export async function recordPlacedOrder(order: NewOrder, idempotency: { key: str
         .create({ ...order, status: 'PENDING', eventSeq: 1, updatedAt: order.createdAt })
         .commit(),
       orderEvent
-        .create({ orderId: order.orderId, seq: 1, userId: order.userId, type: 'OrderPlaced', at: order.createdAt, data: { items: order.items, ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}) } })
+        .create({ orderId: order.orderId, seq: 1, userId: order.userId, type: 'OrderPlaced', at: order.createdAt, data: { items: order.items, ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}), ...(order.fromCart ? { fromCart: true } : {}) } })
         .commit(),
     ])
     .go();

@@ -1,8 +1,8 @@
-import type { Allocation, OrderEventDraft, PricedLine, RejectionReason } from '../domain/orders.ts';
+import type { Allocation, OrderEventDraft, OrderTotals, PricedLine, RejectionReason } from '../domain/orders.ts';
 import type { OrderItem } from '../model/order.ts';
 import { commerce } from '../model/service.ts';
 
-export type CommitResult = 'committed' | 'already-settled' | 'stock-changed' | 'conflict';
+export type CommitResult = 'committed' | 'already-settled' | 'stock-changed' | 'promotion-unavailable' | 'conflict';
 
 interface PaymentRecord {
   provider: string;
@@ -11,38 +11,57 @@ interface PaymentRecord {
   status: 'AUTHORIZED' | 'DECLINED' | 'VOIDED';
 }
 
-/** Reads the cancellation reasons of a settlement transaction: item 0 is always the order. */
-function classify(canceled: boolean, codes: Array<string | undefined>): CommitResult {
+/**
+ * Reads the cancellation reasons of a settlement transaction: item 0 is always the order, item 1
+ * the promotion when the order redeems one.
+ */
+function classify(canceled: boolean, codes: Array<string | undefined>, redeemsPromotion = false): CommitResult {
   if (!canceled) return 'committed';
   if (codes[0] === 'ConditionalCheckFailed') return 'already-settled';
+  if (redeemsPromotion && codes[1] === 'ConditionalCheckFailed') return 'promotion-unavailable';
   if (codes.some((code) => code === 'ConditionalCheckFailed')) return 'stock-changed';
   return 'conflict';
 }
 
 /**
  * Confirms an order in one transaction: the order moves PENDING → CONFIRMED (the guard that makes
- * a redelivered message settle nothing twice), each stock decrement is conditioned on enough units
- * (no oversell under any concurrency), and the payment and numbered events are appended.
+ * a redelivered message settle nothing twice), the promotion (if any) counts one redemption while
+ * it still exists, is under its cap and unexpired (never past maxRedemptions, whatever the
+ * concurrency), each stock decrement is conditioned on enough units (no oversell), and the payment
+ * and numbered events are appended.
  */
 export async function commitConfirmation(input: {
   order: OrderItem;
   lines: PricedLine[];
-  subtotalCents: number;
+  totals: OrderTotals;
+  promotionCode?: string;
   allocations: Allocation[];
   payment: PaymentRecord;
   events: OrderEventDraft[];
   now: string;
 }): Promise<CommitResult> {
-  const { order, now } = input;
+  const { order, now, promotionCode } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
   const { canceled, data } = await commerce.transaction
-    .write(({ order: orders, inventory, payment, orderEvent }) => [
+    .write(({ order: orders, promotion, inventory, payment, orderEvent }) => [
       orders
         .patch({ orderId: order.orderId })
-        .set({ status: 'CONFIRMED', items: input.lines, subtotalCents: input.subtotalCents, discountCents: 0, totalCents: input.subtotalCents, eventSeq: lastSeq, updatedAt: now })
+        .set({ status: 'CONFIRMED', items: input.lines, ...input.totals, eventSeq: lastSeq, updatedAt: now })
         .composite({ day: order.day, shard: order.shard })
         .where(({ status }, { eq }) => eq(status, 'PENDING'))
         .commit(),
+      ...(promotionCode
+        ? [
+            promotion
+              .patch({ code: promotionCode })
+              .add({ redemptions: 1 })
+              .where(
+                ({ redemptions, maxRedemptions, validUntil }, { name, notExists, gt }) =>
+                  `(${notExists(maxRedemptions)} OR ${name(redemptions)} < ${name(maxRedemptions)}) AND (${notExists(validUntil)} OR ${gt(validUntil, now)})`,
+              )
+              .commit(),
+          ]
+        : []),
       ...input.allocations.map((allocation) =>
         inventory
           .patch({ productId: allocation.productId, warehouseId: allocation.warehouseId })
@@ -57,7 +76,7 @@ export async function commitConfirmation(input: {
       ),
     ])
     .go();
-  return classify(canceled, data.map((result) => result.code));
+  return classify(canceled, data.map((result) => result.code), promotionCode !== undefined);
 }
 
 /** Rejects an order with its reason and event, guarded by the same PENDING condition. */

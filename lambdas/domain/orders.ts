@@ -41,8 +41,15 @@ export interface OrderSummary {
   createdAt: string;
 }
 
-/** A DynamoDB transaction holds 100 writes; settlement needs 5 besides the stock decrements. */
+/**
+ * A DynamoDB transaction holds 100 writes; settlement needs 5 besides the stock decrements (order,
+ * payment, three events), and one more when it redeems a promotion.
+ */
 export const MAX_STOCK_WRITES = 95;
+
+export function stockWriteBudget(redeemsPromotion: boolean): number {
+  return redeemsPromotion ? MAX_STOCK_WRITES - 1 : MAX_STOCK_WRITES;
+}
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: RejectionReason };
 
@@ -67,6 +74,7 @@ export function priceLines(
 export function allocateStock(
   lines: RequestedLine[],
   stock: ReadonlyMap<string, readonly WarehouseStock[]>,
+  maxWrites = MAX_STOCK_WRITES,
 ): Outcome<Allocation[]> {
   const allocations: Allocation[] = [];
   for (const line of lines) {
@@ -82,8 +90,19 @@ export function allocateStock(
     }
     if (missing > 0) return { ok: false, reason: 'OUT_OF_STOCK' };
   }
-  if (allocations.length > MAX_STOCK_WRITES) return { ok: false, reason: 'OUT_OF_STOCK' };
+  if (allocations.length > maxWrites) return { ok: false, reason: 'OUT_OF_STOCK' };
   return { ok: true, value: allocations };
+}
+
+export interface OrderTotals {
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+}
+
+/** The amount charged: the subtotal less the discount, which discountFor keeps within the subtotal. */
+export function orderTotals(subtotalCents: number, discountCents: number): OrderTotals {
+  return { subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
 }
 
 /** Events appended when an order is confirmed, numbered after the order's last event. */
@@ -91,11 +110,12 @@ export function confirmationEvents(
   lastSeq: number,
   allocations: Allocation[],
   payment: { reference: string; amountCents: number },
+  totals: OrderTotals & { promotionCode?: string },
 ): OrderEventDraft[] {
   return [
     { seq: lastSeq + 1, type: 'InventoryReserved', data: { allocations } },
     { seq: lastSeq + 2, type: 'PaymentAuthorized', data: { ...payment } },
-    { seq: lastSeq + 3, type: 'OrderConfirmed', data: { totalCents: payment.amountCents } },
+    { seq: lastSeq + 3, type: 'OrderConfirmed', data: { ...totals } },
   ];
 }
 

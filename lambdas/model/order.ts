@@ -31,6 +31,22 @@ export const Order = new Entity(
       discountCents: { type: 'number', default: 0 },
       totalCents: { type: 'number', default: 0 },
       promotionCode: { type: 'string' },
+      fromCart: { type: 'boolean' },
+      /**
+       * For a fromCart order, the cart lines it was placed from. Once CONFIRMED, settlement removes
+       * exactly these (same product, quantity and addedAt), never a line changed or re-added since.
+       */
+      cartLines: {
+        type: 'list',
+        items: {
+          type: 'map',
+          properties: {
+            productId: { type: 'string', required: true },
+            quantity: { type: 'number', required: true },
+            addedAt: { type: 'string', required: true },
+          },
+        },
+      },
       /** Sequence number of the order's latest event. */
       eventSeq: { type: 'number', required: true },
       day: { type: 'string', required: true, readOnly: true },

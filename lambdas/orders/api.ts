@@ -1,8 +1,9 @@
 import { ulid } from 'ulid';
+import { getCartLines } from '../adapters/cart-store.ts';
 import { enqueueSettlement } from '../adapters/order-queue.ts';
 import { getIdempotencyRecord, getOrder, getOrderEvents, recordPlacedOrder } from '../adapters/order-store.ts';
 import { config } from '../config.ts';
-import { ConflictError, NotFoundError, UnavailableError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.ts';
 import { requestHash } from '../domain/idempotency.ts';
 import { dayOf } from '../domain/orders.ts';
 import { idempotencyKeySchema, placeOrderSchema } from '../domain/schemas.ts';
@@ -14,9 +15,10 @@ import type { OrderItem } from '../model/order.ts';
 import { logger } from '../observability.ts';
 
 /**
- * POST /orders: validate, record a PENDING order (idempotently per Idempotency-Key), enqueue it,
- * answer 202. If the enqueue fails the client gets 503 and retries with the same key, which finds
- * the recorded order and enqueues it again (the worker settles an order once, however often asked).
+ * POST /orders: validate, record a PENDING order (idempotently per Idempotency-Key) from the given
+ * lines or from the cart, enqueue it, answer 202. If the enqueue fails the client gets 503 and
+ * retries with the same key, which finds the recorded order and enqueues it again (the worker
+ * settles an order once, however often asked).
  */
 async function placeOrder(event: HttpEvent) {
   const who = caller(event);
@@ -24,16 +26,18 @@ async function placeOrder(event: HttpEvent) {
   const body = jsonBody(event, placeOrderSchema);
   const hash = requestHash(body);
 
+  // Before the cart is read: a replayed fromCart request answers its order even once the cart is empty.
   const existing = await getIdempotencyRecord(who.userId, key);
   if (existing) return replay(existing, hash, body.paymentToken);
 
+  const lines = body.items ? { items: body.items } : await cartOrderLines(who.userId);
   const createdAt = new Date().toISOString();
   const orderId = ulid();
   const recorded = await recordPlacedOrder(
     {
       orderId,
       userId: who.userId,
-      items: body.items,
+      ...lines,
       ...(body.promotionCode ? { promotionCode: body.promotionCode } : {}),
       day: dayOf(createdAt),
       shard: shardFor(orderId, config.orderShardCount),
@@ -49,6 +53,15 @@ async function placeOrder(event: HttpEvent) {
   }
   await enqueue(orderId, body.paymentToken);
   return json(202, { orderId, status: 'PENDING' });
+}
+
+/** A fromCart order takes the caller's unexpired cart lines as they are now. */
+async function cartOrderLines(userId: string) {
+  const cartLines = (await getCartLines(userId, new Date())).map(({ productId, quantity, addedAt }) => ({ productId, quantity, addedAt }));
+  if (cartLines.length === 0) {
+    throw new ValidationError('The cart is empty', [{ path: 'fromCart', message: 'the cart has no unexpired items to order' }]);
+  }
+  return { items: cartLines.map(({ productId, quantity }) => ({ productId, quantity })), fromCart: true, cartLines };
 }
 
 async function replay(record: { orderId: string; requestHash: string }, hash: string, paymentToken: string) {
@@ -85,6 +98,7 @@ export function orderView(order: OrderItem) {
     discountCents: order.discountCents,
     totalCents: order.totalCents,
     ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}),
+    ...(order.fromCart ? { fromCart: true } : {}),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

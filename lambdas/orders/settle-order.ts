@@ -1,10 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import { getProducts, getStock } from '../adapters/catalog-store.ts';
 import { getOrder } from '../adapters/order-store.ts';
 import { settlementMessageSchema } from '../adapters/order-queue.ts';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
+import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
 import { rejectionEvents } from '../domain/orders.ts';
@@ -15,8 +17,10 @@ const ports: SettlementPorts = {
   getOrder,
   getProducts,
   getStock,
+  getPromotion,
   commitConfirmation,
   commitRejection,
+  removeOrderedCartLines,
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
   pause: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** Math.min(attempt, 6))),

@@ -1,14 +1,19 @@
+import type { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import type { getStock, getProducts } from '../adapters/catalog-store.ts';
 import type { getOrder } from '../adapters/order-store.ts';
 import type { PaymentProvider } from '../adapters/payment-provider.ts';
+import type { getPromotion } from '../adapters/promotion-store.ts';
 import type { commitConfirmation, commitRejection, CommitResult } from '../adapters/settlement-store.ts';
 import {
   allocateStock,
   confirmationEvents,
+  orderTotals,
   priceLines,
   rejectionEvents,
   type RejectionReason,
+  stockWriteBudget,
 } from '../domain/orders.ts';
+import { discountFor } from '../domain/promotions.ts';
 import type { OrderItem } from '../model/order.ts';
 
 /** What settlement needs from the outside world; the worker passes the DynamoDB adapters. */
@@ -16,8 +21,10 @@ export interface SettlementPorts {
   getOrder: typeof getOrder;
   getProducts: typeof getProducts;
   getStock: typeof getStock;
+  getPromotion: typeof getPromotion;
   commitConfirmation: typeof commitConfirmation;
   commitRejection: typeof commitRejection;
+  removeOrderedCartLines: typeof removeOrderedCartLines;
   payments: PaymentProvider;
   now: () => string;
   /** Waits before re-planning after a lost race on stock (jittered backoff). */
@@ -66,9 +73,11 @@ async function reject(
 }
 
 /**
- * Settles one PENDING order (SPEC §4): catalog prices, stock from warehouses that have it, payment
- * through the provider port, then one transaction. Safe to run any number of times for one order:
- * the PENDING→final transition is conditional, and the provider's answers are idempotent per order.
+ * Settles one PENDING order (SPEC §4): catalog prices, the promotion's discount, stock from
+ * warehouses that have it, payment of the total through the provider port, then one transaction;
+ * a confirmed fromCart order then leaves the cart. Safe to run any number of times for one order:
+ * the PENDING→final transition is conditional, the provider's answers are idempotent per order,
+ * and removing the ordered cart lines is idempotent.
  */
 export async function settleOrder(
   message: { orderId: string; paymentToken: string },
@@ -77,47 +86,72 @@ export async function settleOrder(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const order = await ports.getOrder(message.orderId, { consistent: true });
     if (!order) throw new OrderNotFoundError(message.orderId);
-    if (order.status !== 'PENDING') return 'already-settled';
+    if (order.status !== 'PENDING') {
+      // This may be the retry of a delivery that confirmed the order but failed to empty the cart.
+      if (order.status === 'CONFIRMED') await emptyOrderedCart(order, ports);
+      return 'already-settled';
+    }
 
     const outcome = await settleOnce(order, message.paymentToken, ports);
+    if (outcome === 'confirmed') await emptyOrderedCart(order, ports);
     if (outcome !== 'retry') return outcome;
     await ports.pause(attempt);
   }
   throw new SettlementContendedError(message.orderId);
 }
 
-async function settleOnce(order: OrderItem, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | 'retry'> {
-  // Promotions are not offered yet: any code is invalid rather than silently ignored.
-  if (order.promotionCode) return reject(ports, order, 'INVALID_PROMOTION');
+/** A confirmed fromCart order takes its lines out of the cart; a rejected one leaves the cart alone. */
+async function emptyOrderedCart(order: OrderItem, ports: SettlementPorts): Promise<void> {
+  if (order.cartLines?.length) await ports.removeOrderedCartLines(order.userId, order.cartLines);
+}
 
+async function settleOnce(order: OrderItem, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | 'retry'> {
+  const now = ports.now();
+  const code = order.promotionCode;
   const productIds = order.items.map((line) => line.productId);
-  const priced = priceLines(order.items, await ports.getProducts(productIds));
+  const [catalog, promotion] = await Promise.all([
+    ports.getProducts(productIds),
+    code ? ports.getPromotion(code, { consistent: true }) : undefined,
+  ]);
+  const priced = priceLines(order.items, catalog);
   if (!priced.ok) return reject(ports, order, priced.reason);
+  const discount = code ? discountFor(promotion, priced.value.subtotalCents, new Date(now)) : { ok: true as const, discountCents: 0 };
+  if (!discount.ok) return reject(ports, order, discount.reason);
+  const totals = orderTotals(priced.value.subtotalCents, discount.discountCents);
 
   const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.getStock(id)] as const)));
-  const allocation = allocateStock(order.items, stock);
+  const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined));
   if (!allocation.ok) return reject(ports, order, allocation.reason);
 
-  const amountCents = priced.value.subtotalCents;
+  const amountCents = totals.totalCents;
   const authorization = await ports.payments.authorize({ orderId: order.orderId, amountCents, token: paymentToken });
   const payment = { provider: ports.payments.name, reference: authorization.reference, amountCents };
   if (authorization.status === 'DECLINED') {
     return reject(ports, order, 'PAYMENT_DECLINED', { ...payment, status: 'DECLINED' });
   }
 
+  const promotionCode = code ? { promotionCode: code } : {};
   const result = await ports.commitConfirmation({
     order,
     lines: priced.value.lines,
-    subtotalCents: amountCents,
+    totals,
+    ...promotionCode,
     allocations: allocation.value,
     payment: { ...payment, status: 'AUTHORIZED' },
-    events: confirmationEvents(order.eventSeq, allocation.value, { reference: payment.reference, amountCents }),
-    now: ports.now(),
+    events: confirmationEvents(order.eventSeq, allocation.value, { reference: payment.reference, amountCents }, { ...totals, ...promotionCode }),
+    now,
   });
   if (result === 'stock-changed') {
     // Another order took the stock between our read and our write: re-plan from fresh stock;
     // if it no longer suffices the next pass rejects OUT_OF_STOCK. Release the hold meanwhile.
     await ports.payments.void(payment.reference);
+    return 'retry';
+  }
+  if (result === 'promotion-unavailable') {
+    // Other orders took the last redemptions (or the code expired) between our read and our
+    // write: a final answer, unlike a stock race.
+    await ports.payments.void(payment.reference);
+    return reject(ports, order, 'INVALID_PROMOTION', { ...payment, status: 'VOIDED' });
   }
   return outcomeOf(result, 'confirmed');
 }

@@ -6,8 +6,10 @@ import {
   isNewerStatus,
   MAX_STOCK_WRITES,
   mergeRecentOrders,
+  orderTotals,
   priceLines,
   rejectionEvents,
+  stockWriteBudget,
   type OrderSummary,
 } from '../../../lambdas/domain/orders.ts';
 
@@ -55,6 +57,16 @@ describe('allocateStock', () => {
     expect(allocateStock([{ productId: 'p', quantity: MAX_STOCK_WRITES + 1 }], stock).ok).toBe(false);
   });
 
+  it('leaves room in the transaction for the promotion redemption', () => {
+    expect(stockWriteBudget(false)).toBe(MAX_STOCK_WRITES);
+    expect(stockWriteBudget(true)).toBe(MAX_STOCK_WRITES - 1);
+    const warehouses = Array.from({ length: MAX_STOCK_WRITES }, (_, i) => ({ warehouseId: `w${i}`, available: 1 }));
+    const stock = new Map([['p', warehouses]]);
+    const lines = [{ productId: 'p', quantity: MAX_STOCK_WRITES }];
+    expect(allocateStock(lines, stock, stockWriteBudget(false)).ok).toBe(true);
+    expect(allocateStock(lines, stock, stockWriteBudget(true))).toEqual({ ok: false, reason: 'OUT_OF_STOCK' });
+  });
+
   it('never takes more than a warehouse has and always covers each line exactly (property)', () => {
     fc.assert(
       fc.property(
@@ -76,13 +88,15 @@ describe('allocateStock', () => {
 });
 
 describe('order events', () => {
-  it('numbers confirmation events after the last one', () => {
-    const events = confirmationEvents(1, [], { reference: 'r', amountCents: 10 });
+  it('numbers confirmation events after the last one, the last one carrying the totals', () => {
+    const totals = orderTotals(100, 10);
+    const events = confirmationEvents(1, [], { reference: 'r', amountCents: 90 }, { ...totals, promotionCode: 'SAVE10' });
     expect(events.map((e) => [e.seq, e.type])).toEqual([
       [2, 'InventoryReserved'],
       [3, 'PaymentAuthorized'],
       [4, 'OrderConfirmed'],
     ]);
+    expect(events[2]!.data).toEqual({ subtotalCents: 100, discountCents: 10, totalCents: 90, promotionCode: 'SAVE10' });
   });
 
   it('records the rejection reason', () => {

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/orders/api.ts';
@@ -93,6 +93,63 @@ describe('POST /orders', () => {
     const result = await place();
     expect(result.statusCode).toBe(503);
     expect(parseBody(result).error.code).toBe('UNAVAILABLE');
+  });
+});
+
+describe('POST /orders from the cart', () => {
+  const cartBody = { fromCart: true, promotionCode: 'SAVE10', paymentToken: 'tok_ok' };
+  const line = (productId: string, quantity: number, ttl: number) => ({
+    __edb_e__: 'cartItem', __edb_v__: '1', pk: '$commerce#userId_user-1', sk: `$cartItem_1#productId_${productId}`,
+    userId: 'user-1', productId, quantity, addedAt: `2026-11-24T00:00:0${quantity}.000Z`, ttl, schemaVersion: 1,
+  });
+  const future = Math.floor(Date.now() / 1000) + 3600;
+
+  it('orders the unexpired cart lines, recording fromCart and the lines to remove once CONFIRMED', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [line('a', 1, future), line('b', 2, future), line('gone', 3, 1_700_000_000)] });
+    const result = await place({ body: cartBody });
+    expect(result.statusCode).toBe(202);
+    const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query.ConsistentRead).toBe(true);
+    const order = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!.Item!;
+    expect(order).toMatchObject({
+      items: [{ productId: 'a', quantity: 1 }, { productId: 'b', quantity: 2 }],
+      fromCart: true,
+      promotionCode: 'SAVE10',
+      cartLines: [
+        { productId: 'a', quantity: 1, addedAt: '2026-11-24T00:00:01.000Z' },
+        { productId: 'b', quantity: 2, addedAt: '2026-11-24T00:00:02.000Z' },
+      ],
+    });
+  });
+
+  it('refuses an empty (or wholly expired) cart with 400, writing nothing', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [line('gone', 1, 1_700_000_000)] });
+    const result = await place({ body: cartBody });
+    expect(result.statusCode).toBe(400);
+    expect(parseBody(result).error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'fromCart' }] });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('refuses a body with both items and fromCart, or neither', async () => {
+    for (const bad of [{ ...body, fromCart: true }, { paymentToken: 'tok_ok' }, { fromCart: false, paymentToken: 'tok_ok' }]) {
+      const result = await place({ body: bad });
+      expect(result.statusCode).toBe(400);
+      expect(parseBody(result).error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('replays a fromCart request by its key without reading the (by now emptied) cart', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [line('a', 1, future)] });
+    const first = parseBody(await place({ body: cartBody }));
+    const record = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
+    dynamo.on(GetCommand, { Key: { pk: record.pk, sk: record.sk } }).resolves({ Item: record });
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const again = await place({ body: cartBody });
+    expect(again.statusCode).toBe(202);
+    expect(parseBody(again).orderId).toBe(first.orderId);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
   });
 });
 

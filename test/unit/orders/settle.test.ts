@@ -4,31 +4,69 @@ import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts
 import type { WarehouseStock } from '../../../lambdas/domain/orders.ts';
 import type { OrderItem } from '../../../lambdas/model/order.ts';
 import type { ProductItem } from '../../../lambdas/model/product.ts';
+import type { PromotionItem } from '../../../lambdas/model/promotion.ts';
 import { OrderNotFoundError, settleOrder, type SettlementPorts } from '../../../lambdas/orders/settle.ts';
 
+interface FakePromotion {
+  percentOff?: number;
+  amountOffCents?: number;
+  validUntil?: string;
+  maxRedemptions?: number;
+  redemptions: number;
+}
+
 /**
- * An in-memory store with the same guards as the DynamoDB transaction: the order must be PENDING
- * and every stock decrement must find enough units, or nothing is written.
+ * An in-memory store with the same guards as the DynamoDB transaction: the order must be PENDING,
+ * the promotion must exist, be under its cap and unexpired, and every stock decrement must find
+ * enough units, or nothing is written. Cart lines are removed only while unchanged.
  */
-function fakeStore(initial: { order: OrderItem; prices: Record<string, number>; stock: Record<string, WarehouseStock[]> }) {
-  const state = { order: { ...initial.order }, stock: structuredClone(initial.stock), voided: [] as string[], commits: 0 };
-  const raceOnce = { stealUnits: 0 };
+function fakeStore(initial: {
+  order: OrderItem;
+  prices: Record<string, number>;
+  stock: Record<string, WarehouseStock[]>;
+  promotion?: FakePromotion;
+  cart?: Record<string, { quantity: number; addedAt: string }>;
+}) {
+  const state = {
+    order: { ...initial.order },
+    stock: structuredClone(initial.stock),
+    promotion: initial.promotion ? { ...initial.promotion } : undefined,
+    cart: new Map(Object.entries(structuredClone(initial.cart ?? {}))),
+    voided: [] as string[],
+    authorized: [] as number[],
+    commits: 0,
+  };
+  const raceOnce = { stealUnits: 0, takeLastRedemption: false, failCartRemoval: false };
   const ports: SettlementPorts = {
     getOrder: async () => ({ ...state.order }),
     getProducts: async (ids) =>
       new Map(ids.filter((id) => id in initial.prices).map((id) => [id, { productId: id, priceCents: initial.prices[id] } as ProductItem])),
     getStock: async (id) => structuredClone(state.stock[id] ?? []),
-    commitConfirmation: async ({ allocations, lines, subtotalCents, events }): Promise<CommitResult> => {
+    getPromotion: async (code) => (state.promotion ? ({ code, ...state.promotion } as PromotionItem) : undefined),
+    commitConfirmation: async ({ allocations, lines, totals, promotionCode, events, now }): Promise<CommitResult> => {
       if (raceOnce.stealUnits > 0) {
         // Another settlement takes units between our read and our write.
         for (const w of Object.values(state.stock).flat()) w.available = Math.max(0, w.available - raceOnce.stealUnits);
         raceOnce.stealUnits = 0;
       }
+      if (raceOnce.takeLastRedemption && state.promotion?.maxRedemptions !== undefined) {
+        state.promotion.redemptions = state.promotion.maxRedemptions;
+        raceOnce.takeLastRedemption = false;
+      }
       if (state.order.status !== 'PENDING') return 'already-settled';
+      const promotion = state.promotion;
+      if (promotionCode !== undefined) {
+        const redeemable =
+          promotion !== undefined &&
+          (promotion.maxRedemptions === undefined || promotion.redemptions < promotion.maxRedemptions) &&
+          (promotion.validUntil === undefined || promotion.validUntil > now);
+        if (!redeemable) return 'promotion-unavailable';
+      }
       const enough = allocations.every((a) => (state.stock[a.productId]!.find((w) => w.warehouseId === a.warehouseId)?.available ?? 0) >= a.quantity);
       if (!enough) return 'stock-changed';
       for (const a of allocations) state.stock[a.productId]!.find((w) => w.warehouseId === a.warehouseId)!.available -= a.quantity;
-      state.order = { ...state.order, status: 'CONFIRMED', items: lines, totalCents: subtotalCents, eventSeq: events.at(-1)!.seq };
+      if (promotionCode !== undefined) promotion!.redemptions++;
+      state.order = { ...state.order, status: 'CONFIRMED', items: lines, ...totals, eventSeq: events.at(-1)!.seq };
       state.commits++;
       return 'committed';
     },
@@ -38,7 +76,24 @@ function fakeStore(initial: { order: OrderItem; prices: Record<string, number>; 
       state.commits++;
       return 'committed';
     },
-    payments: { ...simulatedProvider, void: async (reference) => void state.voided.push(reference) },
+    removeOrderedCartLines: async (_userId, lines) => {
+      if (raceOnce.failCartRemoval) {
+        raceOnce.failCartRemoval = false;
+        throw new Error('table unavailable');
+      }
+      for (const line of lines) {
+        const current = state.cart.get(line.productId);
+        if (current?.quantity === line.quantity && current.addedAt === line.addedAt) state.cart.delete(line.productId);
+      }
+    },
+    payments: {
+      ...simulatedProvider,
+      authorize: async (request) => {
+        state.authorized.push(request.amountCents);
+        return simulatedProvider.authorize(request);
+      },
+      void: async (reference) => void state.voided.push(reference),
+    },
     now: () => '2026-11-24T00:00:00.000Z',
     pause: async () => {},
   };
@@ -81,12 +136,6 @@ describe('settleOrder', () => {
     expect(unknown.state.order.rejectionReason).toBe('UNKNOWN_PRODUCT');
   });
 
-  it('rejects a promotion code while promotions are not offered', async () => {
-    const { ports, state } = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 1 }], { promotionCode: 'SAVE10' }), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 1 }] } });
-    await settleOrder({ orderId: '01ORDER', paymentToken: 't' }, ports);
-    expect(state.order.rejectionReason).toBe('INVALID_PROMOTION');
-  });
-
   it('re-plans after losing the stock to a concurrent order, voids the hold, and rejects when nothing is left', async () => {
     const { ports, state, raceOnce } = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 2 }]), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 2 }] } });
     raceOnce.stealUnits = 2;
@@ -99,5 +148,95 @@ describe('settleOrder', () => {
   it('fails loudly for an order that does not exist', async () => {
     const { ports } = fakeStore({ order: pendingOrder([]), prices: {}, stock: {} });
     await expect(settleOrder({ orderId: 'nope', paymentToken: 't' }, { ...ports, getOrder: async () => undefined })).rejects.toBeInstanceOf(OrderNotFoundError);
+  });
+});
+
+describe('settleOrder with a promotion', () => {
+  const settle = (ports: SettlementPorts, paymentToken = 'tok_ok') => settleOrder({ orderId: '01ORDER', paymentToken }, ports);
+  const withCode = (code = 'SAVE') => pendingOrder([{ productId: 'p', quantity: 2 }], { promotionCode: code });
+  const stock = () => ({ p: [{ warehouseId: 'w', available: 5 }] });
+
+  it('takes a percentage off, charges the total and counts one redemption', async () => {
+    const { ports, state } = fakeStore({ order: withCode(), prices: { p: 999 }, stock: stock(), promotion: { percentOff: 10, maxRedemptions: 3, redemptions: 0 } });
+    await expect(settle(ports)).resolves.toBe('confirmed');
+    expect(state.order).toMatchObject({ status: 'CONFIRMED', subtotalCents: 1998, discountCents: 199, totalCents: 1799 });
+    expect(state.authorized).toEqual([1799]);
+    expect(state.promotion!.redemptions).toBe(1);
+  });
+
+  it('takes an amount off, never below zero', async () => {
+    const { ports, state } = fakeStore({ order: withCode(), prices: { p: 300 }, stock: stock(), promotion: { amountOffCents: 1000, redemptions: 7 } });
+    await expect(settle(ports)).resolves.toBe('confirmed');
+    expect(state.order).toMatchObject({ subtotalCents: 600, discountCents: 600, totalCents: 0 });
+    expect(state.promotion!.redemptions).toBe(8);
+  });
+
+  it.each([
+    ['unknown', undefined],
+    ['expired', { percentOff: 10, validUntil: '2026-11-23T23:59:59.999Z', redemptions: 0 }],
+    ['exhausted', { percentOff: 10, maxRedemptions: 2, redemptions: 2 }],
+  ])('rejects an %s code INVALID_PROMOTION before charging or taking stock', async (_, promotion) => {
+    const { ports, state } = fakeStore({ order: withCode(), prices: { p: 100 }, stock: stock(), ...(promotion ? { promotion } : {}) });
+    await expect(settle(ports)).resolves.toBe('rejected');
+    expect(state.order).toMatchObject({ status: 'REJECTED', rejectionReason: 'INVALID_PROMOTION' });
+    expect(state.authorized).toEqual([]);
+    expect(state.stock.p![0]!.available).toBe(5);
+  });
+
+  it('rejects INVALID_PROMOTION and voids the payment when another order takes the last redemption first', async () => {
+    const { ports, state, raceOnce } = fakeStore({ order: withCode(), prices: { p: 100 }, stock: stock(), promotion: { percentOff: 50, maxRedemptions: 1, redemptions: 0 } });
+    raceOnce.takeLastRedemption = true;
+    await expect(settle(ports)).resolves.toBe('rejected');
+    expect(state.order).toMatchObject({ status: 'REJECTED', rejectionReason: 'INVALID_PROMOTION' });
+    expect(state.voided).toEqual(['sim_01ORDER']);
+    expect(state.promotion!.redemptions).toBe(1);
+    expect(state.stock.p![0]!.available).toBe(5);
+  });
+});
+
+describe('settleOrder from the cart', () => {
+  const cartLines = [
+    { productId: 'a', quantity: 1, addedAt: '2026-11-23T10:00:00.000Z' },
+    { productId: 'b', quantity: 2, addedAt: '2026-11-23T11:00:00.000Z' },
+  ];
+  const fromCart = () =>
+    pendingOrder(cartLines.map(({ productId, quantity }) => ({ productId, quantity })), { fromCart: true, cartLines });
+  const store = (token?: string) => {
+    const fake = fakeStore({
+      order: fromCart(),
+      prices: { a: 100, b: 200 },
+      stock: { a: [{ warehouseId: 'w', available: 5 }], b: [{ warehouseId: 'w', available: 5 }] },
+      cart: {
+        a: { quantity: 1, addedAt: cartLines[0]!.addedAt },
+        b: { quantity: 3, addedAt: cartLines[1]!.addedAt }, // changed after the order was placed
+        c: { quantity: 1, addedAt: '2026-11-24T00:00:00.000Z' }, // added after the order was placed
+      },
+    });
+    return { ...fake, settle: () => settleOrder({ orderId: '01ORDER', paymentToken: token ?? 'tok_ok' }, fake.ports) };
+  };
+
+  it('empties exactly the ordered lines once CONFIRMED', async () => {
+    const { settle, state } = store();
+    await expect(settle()).resolves.toBe('confirmed');
+    expect(state.order.totalCents).toBe(500);
+    expect([...state.cart.keys()].sort()).toEqual(['b', 'c']);
+  });
+
+  it('empties the cart on redelivery when the first delivery confirmed but failed before emptying it', async () => {
+    const { settle, state, raceOnce } = store();
+    raceOnce.failCartRemoval = true;
+    await expect(settle()).rejects.toThrow('table unavailable');
+    expect(state.order.status).toBe('CONFIRMED');
+    expect(state.cart.has('a')).toBe(true);
+    await expect(settle()).resolves.toBe('already-settled');
+    expect([...state.cart.keys()].sort()).toEqual(['b', 'c']);
+    expect(state.commits).toBe(1);
+  });
+
+  it('leaves the cart alone when the order is rejected', async () => {
+    const { settle, state } = store('tok_decline');
+    await expect(settle()).resolves.toBe('rejected');
+    await expect(settle()).resolves.toBe('already-settled');
+    expect([...state.cart.keys()].sort()).toEqual(['a', 'b', 'c']);
   });
 });
