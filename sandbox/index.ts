@@ -50,6 +50,8 @@ export interface Sandbox {
   readonly tableName: string;
   /** Queue URLs by logical id. */
   readonly queueUrls: Readonly<Record<string, string>>;
+  /** Bucket names by logical id. */
+  readonly buckets: Readonly<Record<string, string>>;
   issueToken(request: TokenRequest): Promise<string>;
   /** Resolves when no work is left anywhere; rejects with SandboxBusyError naming what is still busy. */
   waitUntilIdle(options?: { timeoutMs?: number }): Promise<void>;
@@ -199,6 +201,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     endpoints: { dynamodb: dynamo.endpoint, sqs: broker.endpoint, s3: broker.endpoint },
     tableName,
     queueUrls,
+    buckets: info.buckets,
     issueToken: (request) => tokens.issue(request),
     waitUntilIdle: (waitOptions = {}) => idle(waitOptions.timeoutMs),
     sweepTtl: () => sweeper.sweep(),

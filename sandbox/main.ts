@@ -21,12 +21,15 @@ try {
   });
   const customer = await sandbox.issueToken({ sub: 'customer-1', email: 'customer@example.com' });
   const admin = await sandbox.issueToken({ sub: 'admin-1', admin: true });
+  // Expired metric events land here (lib/archive.ts); the logical id carries the construct's name.
+  const archiveBucket = Object.entries(sandbox.buckets).find(([logicalId]) => logicalId.includes('MetricsArchive'))?.[1] ?? '(none)';
   console.log(`
 Commerce sandbox ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s${inMemory ? ' (in memory)' : ' (state in .sandbox/)'}
 
   API        ${sandbox.url}
   DynamoDB   ${sandbox.endpoints.dynamodb}   table ${sandbox.tableName}
-  SQS / S3   ${sandbox.endpoints.sqs}
+  SQS        ${sandbox.endpoints.sqs}
+  S3         ${sandbox.endpoints.s3}   archive bucket ${archiveBucket} (path-style)
 
 Customer token (sub customer-1, valid 12 h):
   CUSTOMER=${customer}

@@ -2,12 +2,7 @@ import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/o
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
 import { UserStats } from '../model/user-stats.ts';
-
-/** ElectroDB wraps the SDK error; a failed condition is an expected outcome here, not a fault. */
-function isConditionFailure(error: unknown): boolean {
-  const text = `${(error as Error)?.name} ${(error as Error)?.message} ${(error as { cause?: Error })?.cause?.name}`;
-  return text.includes('ConditionalCheckFailed');
-}
+import { isConditionFailure } from './conditions.ts';
 
 /**
  * Writes the order into the user's history unless the history already holds a later status

@@ -1,27 +1,11 @@
-import { listOrdersOfDay } from '../adapters/order-store.ts';
-import { beforeFromCursor, cursorBefore } from '../domain/pagination.ts';
-import { adminOrdersQuerySchema } from '../domain/schemas.ts';
 import { apiHandler } from '../http/api-handler.ts';
-import { type HttpEvent, query, requireAdmin } from '../http/request.ts';
-import { json } from '../http/respond.ts';
+import { getMetricRollups } from './metrics.ts';
+import { listOrders } from './orders.ts';
+import { putPromotion } from './promotions.ts';
 
-/** GET /admin/orders?date=&status=: AP12, scatter-gather over every shard of the day. */
-async function listOrders(event: HttpEvent) {
-  requireAdmin(event);
-  const { date, status, limit, cursor } = query(event, adminOrdersQuerySchema);
-  const scope = `${date}/${status ?? ''}`;
-  const before = beforeFromCursor(cursor, scope);
-  const page = await listOrdersOfDay(date, { limit, ...(status ? { status } : {}), ...(before ? { before } : {}) });
-  return json(200, {
-    items: page.items.map(({ orderId, userId, status: orderStatus, totalCents, createdAt }) => ({
-      orderId,
-      userId,
-      status: orderStatus,
-      totalCents,
-      createdAt,
-    })),
-    nextCursor: cursorBefore(page.before, scope),
-  });
-}
-
-export const handler = apiHandler({ 'GET /admin/orders': listOrders });
+/** Back-office routes; each handler requires the admin group. */
+export const handler = apiHandler({
+  'GET /admin/orders': listOrders,
+  'GET /admin/metrics/{name}': getMetricRollups,
+  'PUT /promotions/{code}': putPromotion,
+});

@@ -6,10 +6,12 @@ import { countConfirmedOrder, recordRecentOrder, upsertHistory } from '../adapte
 import type { OrderSummary } from '../domain/orders.ts';
 import { Order } from '../model/order.ts';
 import { logger } from '../observability.ts';
+import { projectSales } from './product-sales.ts';
 
 /**
- * Projects one order change into the user's read models. Each step is idempotent on its own,
- * so a redelivered record — or a retry after a partial failure — changes nothing twice.
+ * Projects one order change into the user's read models and, once confirmed, into product sales
+ * and the top-products board. Each step is idempotent on its own, so a redelivered record — or a
+ * retry after a partial failure — changes nothing twice.
  */
 async function projectRecord(record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
@@ -25,6 +27,7 @@ async function projectRecord(record: DynamoDBRecord): Promise<void> {
   await upsertHistory(order.userId, summary);
   if (order.status === 'CONFIRMED') await countConfirmedOrder(order.userId, order.orderId, summary.totalCents);
   await recordRecentOrder(order.userId, summary);
+  if (order.status === 'CONFIRMED') await projectSales(order);
 }
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

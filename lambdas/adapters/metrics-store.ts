@@ -1,0 +1,155 @@
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.ts';
+import { backoffDelayMs, mapBounded } from '../domain/batching.ts';
+import { isLive } from '../domain/expiry.ts';
+import type { MetricEventDraft } from '../domain/metrics.ts';
+import { allShards } from '../domain/sharding.ts';
+import { MetricEvent, type MetricEventItem } from '../model/metric-event.ts';
+import { MetricRollup, type MetricRollupItem } from '../model/metric-rollup.ts';
+import { commerce } from '../model/service.ts';
+import { client } from '../model/table.ts';
+
+/** BatchWriteItem requests in flight per call: a 500-event POST is 20 requests, 4 at a time. */
+const WRITE_CONCURRENCY = 4;
+/** Attempts per 25-item request while DynamoDB hands items back unprocessed (throttled partitions). */
+const WRITE_ATTEMPTS = 6;
+const WRITE_BACKOFF = { baseMs: 50, capMs: 1_000 };
+
+/** Some events were still unprocessed after every retry: the caller should come back later. */
+export class UnprocessedEventsError extends Error {
+  constructor(readonly unprocessed: number) {
+    super(`${unprocessed} metric events were still unprocessed after ${WRITE_ATTEMPTS} attempts`);
+    this.name = 'UnprocessedEventsError';
+  }
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const unprocessedCount = (items: BatchWriteCommandInput['RequestItems']) =>
+  Object.values(items ?? {}).reduce((sum, requests) => sum + requests.length, 0);
+
+/** One 25-item request, resending only what DynamoDB did not process, with jittered backoff. */
+async function writeUntilProcessed(request: BatchWriteCommandInput): Promise<void> {
+  let pending = request.RequestItems;
+  for (let attempt = 1; ; attempt++) {
+    const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: pending }));
+    const left = unprocessedCount(UnprocessedItems);
+    if (left === 0) return;
+    if (attempt === WRITE_ATTEMPTS) throw new UnprocessedEventsError(left);
+    await pause(backoffDelayMs(attempt, WRITE_BACKOFF));
+    pending = UnprocessedItems;
+  }
+}
+
+/**
+ * Stores raw events (AP14's items) with BatchWriteItem, 25 per request (ElectroDB chunks them),
+ * at most WRITE_CONCURRENCY requests in flight. Throws UnprocessedEventsError when throttling
+ * outlasts the retries; the events of other requests may be stored by then.
+ */
+export async function putMetricEvents(events: MetricEventDraft[]): Promise<void> {
+  const requests = MetricEvent.put(events).params() as BatchWriteCommandInput[];
+  await mapBounded(requests, WRITE_CONCURRENCY, writeUntilProcessed);
+}
+
+/**
+ * AP14: the raw events of a metric in one hour — one Query per shard (per 1 MB page), in parallel,
+ * merged in time order. Events past their TTL that DynamoDB has not deleted yet are left out.
+ */
+export async function listEventsOfHour(name: string, hour: string, now = new Date()): Promise<MetricEventItem[]> {
+  const shards = await Promise.all(
+    allShards(config.metricShardCount).map(async (shard) => (await MetricEvent.query.byNameHour({ name, hour, shard }).go({ pages: 'all' })).data),
+  );
+  return shards
+    .flat()
+    .filter((event) => isLive(event, now))
+    .sort((a, b) => (a.at === b.at ? (a.eventId < b.eventId ? -1 : 1) : a.at < b.at ? -1 : 1));
+}
+
+/** AP13: the hourly rollups of a metric between two hours (inclusive) — one Query. */
+export async function listRollups(name: string, fromHour: string, toHour: string, now = new Date()): Promise<MetricRollupItem[]> {
+  const { data } = await MetricRollup.query.byName({ name }).between({ hour: fromHour }, { hour: toHour }).go({ pages: 'all' });
+  return data.filter((rollup) => isLive(rollup, now));
+}
+
+export interface RollupKey {
+  name: string;
+  hour: string;
+  /** Epoch seconds at which the rollup expires. */
+  ttl: number;
+}
+
+export type EventKey = Pick<MetricEventItem, 'name' | 'hour' | 'shard' | 'at' | 'eventId'>;
+
+export type RollupCount =
+  | { outcome: 'committed' }
+  /** Nothing was written: these events were already counted, or no longer exist (expired). */
+  | { outcome: 'stale'; alreadyCounted: ReadonlySet<number>; missing: ReadonlySet<number> }
+  /** Nothing was written: another writer held an item (TransactionConflict) or DynamoDB throttled. */
+  | { outcome: 'contended' };
+
+const contentionCodes = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/**
+ * Counts events into their rollup, exactly once: one transaction flags each event `rolledUp`
+ * (condition: the event exists and is not flagged yet) and ADDs their count and sum to the rollup.
+ * A redelivered event fails its condition, and the whole transaction writes nothing.
+ */
+export async function countIntoRollup(rollup: RollupKey, events: ReadonlyArray<EventKey>, totals: { count: number; sum: number }): Promise<RollupCount> {
+  const { canceled, data } = await commerce.transaction
+    .write(({ metricEvent, metricRollup }) => [
+      metricRollup
+        .update({ name: rollup.name, hour: rollup.hour })
+        .add({ count: totals.count, sum: totals.sum })
+        .set({ ttl: rollup.ttl, schemaVersion: 1 })
+        .commit(),
+      ...events.map(({ name, hour, shard, at, eventId }) =>
+        metricEvent
+          .patch({ name, hour, shard, at, eventId })
+          .set({ rolledUp: true })
+          .where(({ rolledUp }, { notExists }) => notExists(rolledUp))
+          // The old item tells "already counted" (it exists) from "expired before we got here".
+          .commit({ response: 'all_old' }),
+      ),
+    ])
+    .go();
+  if (!canceled) return { outcome: 'committed' };
+  const alreadyCounted = new Set<number>();
+  const missing = new Set<number>();
+  // Item 0 is the rollup; item i + 1 is events[i].
+  data.slice(1).forEach((result, index) => {
+    if (result.code === 'ConditionalCheckFailed') (result.item ? alreadyCounted : missing).add(index);
+  });
+  if (alreadyCounted.size + missing.size > 0) return { outcome: 'stale', alreadyCounted, missing };
+  if (data.some((result) => contentionCodes.has(result.code))) return { outcome: 'contended' };
+  throw new Error(`Rollup ${rollup.name} ${rollup.hour} was canceled: ${data.map((result) => result.code).join(',')}`);
+}
+
+function errorNames(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  return `${(error as Error)?.name} ${(error as Error)?.message} ${(cause as Error)?.name}`;
+}
+
+/**
+ * Lowers the rollup's min and raises its max to cover a value range: two conditional updates, each
+ * a no-op when the rollup already covers it, so repeating them is harmless.
+ */
+export async function widenRollupRange(rollup: RollupKey, min: number, max: number): Promise<'done' | 'contended'> {
+  const key = { name: rollup.name, hour: rollup.hour };
+  const updates = [
+    MetricRollup.update(key).set({ min }).where((attr, { notExists, gt }) => `${notExists(attr.min)} OR ${gt(attr.min, min)}`),
+    MetricRollup.update(key).set({ max }).where((attr, { notExists, lt }) => `${notExists(attr.max)} OR ${lt(attr.max, max)}`),
+  ];
+  const outcomes = await Promise.all(
+    updates.map(async (update) => {
+      try {
+        await update.go();
+        return 'done' as const;
+      } catch (error) {
+        const names = errorNames(error);
+        if (names.includes('ConditionalCheckFailed')) return 'done' as const;
+        if (names.includes('TransactionConflict')) return 'contended' as const;
+        throw error;
+      }
+    }),
+  );
+  return outcomes.includes('contended') ? 'contended' : 'done';
+}

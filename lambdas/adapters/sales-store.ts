@@ -1,0 +1,75 @@
+import { mapBounded } from '../domain/batching.ts';
+import type { ProductSale, RankedProduct } from '../domain/sales.ts';
+import { ProductSales } from '../model/product-sales.ts';
+import { commerce } from '../model/service.ts';
+import { TopProducts } from '../model/top-products.ts';
+import { isConditionFailure } from './conditions.ts';
+
+/** The one board the projection keeps. */
+const BOARD = 'top';
+/** GetItems in flight when reading the sales of an order's products (≤ 50 lines). */
+const READ_CONCURRENCY = 8;
+
+export type SalesCount = 'counted' | 'already-counted' | 'contended';
+
+/**
+ * Adds a confirmed order's units and revenue to each of its products exactly once: the order's
+ * `sales` projection mark is created (attribute_not_exists) in the same transaction as the ADDs,
+ * so a redelivered record fails the mark and adds nothing.
+ */
+export async function countOrderSales(orderId: string, sales: readonly ProductSale[], now: string): Promise<SalesCount> {
+  const { canceled, data } = await commerce.transaction
+    .write(({ projectionMark, productSales }) => [
+      projectionMark.create({ orderId, projection: 'sales', at: now }).commit(),
+      ...sales.map((sale) =>
+        productSales
+          .update({ productId: sale.productId })
+          .add({ unitsSold: sale.units, revenueCents: sale.revenueCents })
+          .set({ schemaVersion: 1 })
+          .commit(),
+      ),
+    ])
+    .go();
+  if (!canceled) return 'counted';
+  if (data[0]?.code === 'ConditionalCheckFailed') return 'already-counted';
+  if (data.some((result) => result.code === 'TransactionConflict')) return 'contended';
+  throw new Error(`Counting the sales of order ${orderId} was canceled: ${data.map((result) => result.code).join(',')}`);
+}
+
+/** Units sold so far of each product: one consistent GetItem per product, a few at a time. */
+export async function getUnitsSold(productIds: readonly string[]): Promise<Map<string, number>> {
+  const units = await mapBounded(productIds, READ_CONCURRENCY, async (productId) => {
+    const { data } = await ProductSales.get({ productId }).go({ consistent: true });
+    return [productId, data?.unitsSold ?? 0] as const;
+  });
+  return new Map(units);
+}
+
+const ranked = (products: ReadonlyArray<{ productId: string; unitsSold: number }> | undefined): RankedProduct[] =>
+  (products ?? []).map(({ productId, unitsSold }) => ({ productId, unitsSold }));
+
+/** AP17: the best sellers, best first — one GetItem. Read at cold start to warm product caches. */
+export async function getTopProducts(): Promise<RankedProduct[]> {
+  const { data } = await TopProducts.get({ board: BOARD }).go();
+  return ranked(data?.products);
+}
+
+/** The board with its version, for a read-modify-write. */
+export async function readTopProductsBoard(): Promise<{ products: RankedProduct[]; version: number | undefined }> {
+  const { data } = await TopProducts.get({ board: BOARD }).go({ consistent: true });
+  return { products: ranked(data?.products), version: data?.version };
+}
+
+/** Replaces the board if nobody changed it since `version` was read; false when someone did. */
+export async function saveTopProducts(products: RankedProduct[], version: number | undefined): Promise<boolean> {
+  try {
+    await TopProducts.update({ board: BOARD })
+      .set({ products, version: (version ?? 0) + 1, schemaVersion: 1 })
+      .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
+      .go();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
