@@ -42,6 +42,11 @@ export async function coldStart(): Promise<void> {
     TABLE_NAME: 'bench',
     ORDER_QUEUE_URL: 'http://localhost/queue',
     AWS_REGION: 'us-east-1',
+    // Cold-start work that calls out (the catalog's cache warm-up) must not block or reach AWS.
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_TRACE_ENABLED: 'false',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
