@@ -1,8 +1,9 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { call, idle, info } from './client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, idle } from './client.ts';
 import { customer, placeOrder, stockedProduct } from './fixtures.ts';
+import { inProcess } from './in-process.ts';
 
 /**
  * Lambda delivers stream records at least once. Replays the batch that confirmed an order through
@@ -13,18 +14,8 @@ describe('order projections under redelivery', () => {
   let tableName: string;
 
   beforeAll(async () => {
-    const sandbox = await info();
+    const { sandbox } = await inProcess();
     tableName = sandbox.tableName;
-    for (const [name, value] of Object.entries({
-      TABLE_NAME: tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: sandbox.dynamodbEndpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    })) vi.stubEnv(name, value);
     dynamodb = new DynamoDBClient({ endpoint: sandbox.dynamodbEndpoint });
   });
 
