@@ -4,7 +4,7 @@
  */
 
 /** FNV-1a, 32-bit: fast, dependency-free, and spreads short ids (ULIDs) evenly. */
-export function fnv1a(text: string): number {
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

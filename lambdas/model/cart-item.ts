@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -26,5 +26,3 @@ export const CartItem = new Entity(
   },
   entityConfig,
 );
-
-export type CartItemItem = EntityItem<typeof CartItem>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -24,5 +24,3 @@ export const Inventory = new Entity(
   },
   entityConfig,
 );
-
-export type InventoryItem = EntityItem<typeof Inventory>;

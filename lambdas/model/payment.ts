@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /** The payment of an order, in the order's partition; written by the settlement transaction. */
@@ -23,5 +23,3 @@ export const Payment = new Entity(
   },
   entityConfig,
 );
-
-export type PaymentItem = EntityItem<typeof Payment>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -24,5 +24,3 @@ export const ProductSales = new Entity(
   },
   entityConfig,
 );
-
-export type ProductSalesItem = EntityItem<typeof ProductSales>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -34,5 +34,3 @@ export const TopProducts = new Entity(
   },
   entityConfig,
 );
-
-export type TopProductsItem = EntityItem<typeof TopProducts>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -26,5 +26,3 @@ export const UserEmail = new Entity(
   },
   entityConfig,
 );
-
-export type UserEmailItem = EntityItem<typeof UserEmail>;

@@ -1,4 +1,4 @@
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /** A product on a user's wishlist (users ↔ products, many-to-many). AP8: Query the user's partition. */
@@ -20,5 +20,3 @@ export const WishlistItem = new Entity(
   },
   entityConfig,
 );
-
-export type WishlistItemItem = EntityItem<typeof WishlistItem>;

@@ -87,7 +87,7 @@ function visibleTo(who: Caller, ownerId: string | undefined): boolean {
   return ownerId !== undefined && (who.isAdmin || ownerId === who.userId);
 }
 
-export function orderView(order: OrderItem) {
+function orderView(order: OrderItem) {
   return {
     orderId: order.orderId,
     userId: order.userId,
