@@ -1,4 +1,5 @@
 import { Entity, type EntityItem } from 'electrodb';
+import { productPublicAttributes } from './product.ts';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
@@ -13,12 +14,7 @@ export const ProductCategory = new Entity(
     attributes: {
       productId: { type: 'string', required: true },
       categoryId: { type: 'string', required: true },
-      name: { type: 'string', required: true },
-      description: { type: 'string', required: true, default: '' },
-      priceCents: { type: 'number', required: true },
-      currency: { type: 'string', required: true, default: 'USD' },
-      categories: { type: 'list', items: { type: 'string' }, required: true, default: () => [] },
-      attributes: { type: 'any', required: true, default: () => ({}) },
+      ...productPublicAttributes,
       schemaVersion,
     },
     indexes: {
