@@ -1,6 +1,6 @@
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { backoffDelayMs, mapBounded } from '../domain/batching.ts';
+import { backoffDelayMs, mapBounded, sleep } from '../domain/batching.ts';
 import { isLive } from '../domain/expiry.ts';
 import type { MetricEventDraft } from '../domain/metrics.ts';
 import { allShards } from '../domain/sharding.ts';
@@ -23,7 +23,6 @@ export class UnprocessedEventsError extends Error {
   }
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const unprocessedCount = (items: BatchWriteCommandInput['RequestItems']) =>
   Object.values(items ?? {}).reduce((sum, requests) => sum + requests.length, 0);
 
@@ -35,7 +34,7 @@ async function writeUntilProcessed(request: BatchWriteCommandInput): Promise<voi
     const left = unprocessedCount(UnprocessedItems);
     if (left === 0) return;
     if (attempt === WRITE_ATTEMPTS) throw new UnprocessedEventsError(left);
-    await pause(backoffDelayMs(attempt, WRITE_BACKOFF));
+    await sleep(backoffDelayMs(attempt, WRITE_BACKOFF));
     pending = UnprocessedItems;
   }
 }

@@ -19,6 +19,9 @@ export function backoffDelayMs(attempt: number, options: { baseMs: number; capMs
   return Math.floor(random() * Math.min(options.capMs, options.baseMs * 2 ** attempt));
 }
 
+/** Waits `ms`. On the global timer, so tests can drive retries with fake timers. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Like `Promise.allSettled(items.map(work))`, with at most `limit` calls of `work` in flight: a
  * burst of work never turns into a burst of requests. Results keep the order of `items`.

@@ -9,9 +9,13 @@ import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
+import { backoffDelayMs, sleep } from '../domain/batching.ts';
 import { rejectionEvents } from '../domain/orders.ts';
 import { logger, metrics } from '../observability.ts';
 import { settleOrder, type SettlementPorts } from './settle.ts';
+
+/** Full-jitter backoff between re-plans after a lost race on stock: 50 ms … 1.6 s. */
+const SETTLEMENT_BACKOFF = { baseMs: 25, capMs: 1600 };
 
 const ports: SettlementPorts = {
   getOrder,
@@ -23,7 +27,7 @@ const ports: SettlementPorts = {
   removeOrderedCartLines,
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
-  pause: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** Math.min(attempt, 6))),
+  pause: (attempt) => sleep(backoffDelayMs(attempt, SETTLEMENT_BACKOFF)),
 };
 
 /**

@@ -1,6 +1,6 @@
 import { countIntoRollup, type EventKey, type RollupKey, widenRollupRange } from '../adapters/metrics-store.ts';
 import { config } from '../config.ts';
-import { allSettledBounded, backoffDelayMs, chunk } from '../domain/batching.ts';
+import { allSettledBounded, backoffDelayMs, chunk, sleep } from '../domain/batching.ts';
 import { addToRollup, groupBy, type Rollup, rollupExpiry, rollupKeyOf } from '../domain/metrics.ts';
 import { logger } from '../observability.ts';
 
@@ -15,8 +15,6 @@ const ROLLUP_CONCURRENCY = 4;
 const EVENTS_PER_TRANSACTION = 99;
 const CONTENDED_ATTEMPTS = 5;
 const BACKOFF = { baseMs: 25, capMs: 500 };
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class RollupContendedError extends Error {
   constructor(rollup: RollupKey) {
@@ -46,7 +44,7 @@ async function countChunk(rollup: RollupKey, events: InsertedEvent['event'][]): 
       continue;
     }
     if (++contended === CONTENDED_ATTEMPTS) throw new RollupContendedError(rollup);
-    await pause(backoffDelayMs(contended, BACKOFF));
+    await sleep(backoffDelayMs(contended, BACKOFF));
   }
   return counted;
 }
@@ -62,7 +60,7 @@ async function rollUpGroup(events: InsertedEvent['event'][]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if ((await widenRollupRange(rollup, min, max)) === 'done') return;
     if (attempt === CONTENDED_ATTEMPTS) throw new RollupContendedError(rollup);
-    await pause(backoffDelayMs(attempt, BACKOFF));
+    await sleep(backoffDelayMs(attempt, BACKOFF));
   }
 }
 

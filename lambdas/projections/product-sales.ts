@@ -1,6 +1,6 @@
 import { countOrderSales, getUnitsSold, readTopProductsBoard, saveTopProducts } from '../adapters/sales-store.ts';
 import { config } from '../config.ts';
-import { backoffDelayMs } from '../domain/batching.ts';
+import { backoffDelayMs, sleep } from '../domain/batching.ts';
 import { rankTopProducts, salesOfOrder, sameRanking } from '../domain/sales.ts';
 
 /** Attempts at the sales transaction while concurrent orders of the same products hold their items. */
@@ -9,13 +9,11 @@ const CONTENDED_ATTEMPTS = 5;
 const BOARD_RACES = 10;
 const BACKOFF = { baseMs: 25, capMs: 500 };
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 async function countSalesOnce(orderId: string, lines: Parameters<typeof salesOfOrder>[0]): Promise<void> {
   const sales = salesOfOrder(lines);
   for (let attempt = 1; attempt <= CONTENDED_ATTEMPTS; attempt++) {
     if ((await countOrderSales(orderId, sales, new Date().toISOString())) !== 'contended') return;
-    await pause(backoffDelayMs(attempt, BACKOFF));
+    await sleep(backoffDelayMs(attempt, BACKOFF));
   }
   throw new Error(`The sales of order ${orderId} kept conflicting with concurrent orders`);
 }
