@@ -43,7 +43,7 @@ export class Projections extends Construct {
       timeout: Duration.seconds(30),
       environment: props.environment,
     });
-    props.database.grant(this.projectOrders, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    props.database.grant(this.projectOrders, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
     const streamSource = (filters: Array<Record<string, unknown>>) =>
       new DynamoEventSource(props.database.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,

@@ -6,6 +6,7 @@ import { Inventory } from '../model/inventory.ts';
 import { Product, type ProductItem } from '../model/product.ts';
 import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
 import { commerce } from '../model/service.ts';
+import { batchGetAll } from './batch-get.ts';
 
 export type ProductInput = Pick<ProductItem, 'productId' | 'name' | 'priceCents'> &
   Partial<Pick<ProductItem, 'description' | 'currency' | 'categories' | 'attributes'>>;
@@ -18,8 +19,11 @@ export async function getProduct(productId: string): Promise<ProductItem | undef
 
 /** Catalog prices of several products: one BatchGetItem (ElectroDB splits over 100 keys). */
 export async function getProducts(productIds: string[]): Promise<Map<string, ProductItem>> {
-  const { data } = await Product.get(productIds.map((productId) => ({ productId }))).go();
-  return new Map(data.map((product) => [product.productId, product]));
+  const products = await batchGetAll(
+    productIds.map((productId) => ({ productId })),
+    (keys) => Product.get(keys).go(),
+  );
+  return new Map(products.map((product) => [product.productId, product]));
 }
 
 /** Concurrent writers of one product retry this often before the caller is told to. */

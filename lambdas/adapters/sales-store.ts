@@ -1,14 +1,12 @@
-import { mapBounded } from '../domain/batching.ts';
 import type { ProductSale, RankedProduct } from '../domain/sales.ts';
 import { ProductSales } from '../model/product-sales.ts';
 import { commerce } from '../model/service.ts';
 import { TopProducts } from '../model/top-products.ts';
+import { batchGetAll } from './batch-get.ts';
 import { isConditionFailure } from './conditions.ts';
 
 /** The one board the projection keeps. */
 const BOARD = 'top';
-/** GetItems in flight when reading the sales of an order's products (≤ 50 lines). */
-const READ_CONCURRENCY = 8;
 
 export type SalesCount = 'counted' | 'already-counted' | 'contended';
 
@@ -36,13 +34,14 @@ export async function countOrderSales(orderId: string, sales: readonly ProductSa
   throw new Error(`Counting the sales of order ${orderId} was canceled: ${data.map((result) => result.code).join(',')}`);
 }
 
-/** Units sold so far of each product: one consistent GetItem per product, a few at a time. */
+/** Units sold so far of each product (an order has ≤ 50): one consistent BatchGetItem. */
 export async function getUnitsSold(productIds: readonly string[]): Promise<Map<string, number>> {
-  const units = await mapBounded(productIds, READ_CONCURRENCY, async (productId) => {
-    const { data } = await ProductSales.get({ productId }).go({ consistent: true });
-    return [productId, data?.unitsSold ?? 0] as const;
-  });
-  return new Map(units);
+  const sales = await batchGetAll(
+    productIds.map((productId) => ({ productId })),
+    (keys) => ProductSales.get(keys).go({ consistent: true }),
+  );
+  const sold = new Map(sales.map((sale) => [sale.productId, sale.unitsSold ?? 0]));
+  return new Map(productIds.map((productId) => [productId, sold.get(productId) ?? 0]));
 }
 
 const ranked = (products: ReadonlyArray<{ productId: string; unitsSold: number }> | undefined): RankedProduct[] =>

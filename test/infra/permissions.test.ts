@@ -53,7 +53,7 @@ const dynamodbAccess: Record<string, string[]> = {
     'UpdateItem',
   ),
   'lambdas/projections/project-orders.ts': [
-    ...on(TABLE, 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+    ...on(TABLE, 'BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
     ...on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
   ],
   'lambdas/projections/project-metrics.ts': [

@@ -1,5 +1,5 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,11 @@ const statsItem = (recentOrders: unknown[], version: number) => ({
   __edb_e__: 'userStats', __edb_v__: '1', pk: '$commerce#userId_u1', sk: '$account#userStats_1', userId: 'u1', orderCount: 1, lifetimeValueCents: 900, recentOrders, version,
 });
 
-beforeEach(() => dynamo.reset());
+beforeEach(() => {
+  dynamo.reset();
+  // Product sales of the order's lines, read by the sales projection: none counted yet.
+  dynamo.on(BatchGetCommand).resolves({ Responses: {}, UnprocessedKeys: {} });
+});
 
 describe('order projector', () => {
   it('writes history, counts a confirmed order once, and embeds it in recent orders', async () => {

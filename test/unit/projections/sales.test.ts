@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, type GetCommandInput, PutCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandInput, DynamoDBDocumentClient, GetCommand, type GetCommandInput, PutCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -32,9 +32,14 @@ const board = (products: Array<{ productId: string; unitsSold: number }>, versio
 const sales = (productId: string, unitsSold: number) => ({
   __edb_e__: 'productSales', __edb_v__: '1', pk: `$commerce#productId_${productId}`, sk: '$productSales_1', productId, unitsSold, revenueCents: unitsSold * 100, schemaVersion: 1,
 });
-/** Answers GetItem from a little table keyed by pk. */
-const table = (items: Record<string, unknown>) =>
+/** Answers GetItem and BatchGetItem from a little table keyed by pk. */
+const table = (items: Record<string, unknown>) => {
   dynamo.on(GetCommand).callsFake(async (input: GetCommandInput) => ({ Item: items[String(input.Key!.pk)] }));
+  dynamo.on(BatchGetCommand).callsFake(async (input: BatchGetCommandInput) => {
+    const [tableName, { Keys }] = Object.entries(input.RequestItems!)[0]!;
+    return { Responses: { [tableName]: Keys!.map((key) => items[String(key.pk)]).filter(Boolean) }, UnprocessedKeys: {} };
+  });
+};
 
 const salesTransactions = () =>
   dynamo.commandCalls(TransactWriteCommand)
@@ -71,6 +76,9 @@ describe('product sales and top products (AP17)', () => {
     expect(write!.ConditionExpression).toBe('attribute_not_exists(#version)');
     // The board and the sales are read consistently: the board is a read-modify-write.
     expect(dynamo.commandCalls(GetCommand).filter((call) => String(call.args[0].input.Key!.pk).match(/board|productId/)).every((call) => call.args[0].input.ConsistentRead)).toBe(true);
+    const salesReads = dynamo.commandCalls(BatchGetCommand);
+    expect(salesReads.length).toBeGreaterThan(0);
+    expect(salesReads.every((call) => Object.values(call.args[0].input.RequestItems!).every((request) => request.ConsistentRead))).toBe(true);
   });
 
   it('adds nothing and rewrites nothing when the same record is delivered again', async () => {
