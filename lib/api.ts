@@ -5,7 +5,6 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Database } from './database.ts';
 import { CommerceFunction } from './function.ts';
@@ -45,7 +44,6 @@ export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Are
 
 export interface ApiProps {
   readonly database: Database;
-  readonly orderQueue: IQueue;
   readonly environment: Record<string, string>;
   readonly ephemeral: boolean;
 }
@@ -101,7 +99,6 @@ export class Api extends Construct {
     database.grant(this.functions.orders, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
     database.grant(this.functions.admin, ['Query', 'UpdateItem'], { indexes: true });
     database.grant(this.functions.events, ['BatchWriteItem']);
-    props.orderQueue.grantSendMessages(this.functions.orders);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,

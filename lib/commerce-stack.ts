@@ -31,14 +31,9 @@ export class CommerceStack extends Stack {
       PRODUCT_CACHE_TTL_SECONDS: String(settings.productCacheTtlSeconds),
       TOP_PRODUCTS_SIZE: String(settings.topProductsSize),
     };
-    const pipeline = new OrderPipeline(this, 'OrderPipeline', { database, environment });
+    new OrderPipeline(this, 'OrderPipeline', { database, environment });
     const archive = new Archive(this, 'Archive', { ephemeral });
     new Projections(this, 'Projections', { database, archive, environment });
-    new Api(this, 'Api', {
-      database,
-      orderQueue: pipeline.orderQueue,
-      environment: { ...environment, ORDER_QUEUE_URL: pipeline.orderQueue.queueUrl },
-      ephemeral,
-    });
+    new Api(this, 'Api', { database, environment, ephemeral });
   }
 }

@@ -12,6 +12,7 @@ export const tableKeys = {
   indexes: [
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 
@@ -52,8 +53,13 @@ export class Database extends Construct {
    * Grants exactly the DynamoDB actions a function uses on the table, plus Query on its indexes
    * when it reads them — narrower than the grantRead/WriteData bundles.
    */
-  grant(grantee: IGrantable & IFunction, actions: string[], options: { indexes?: boolean } = {}): void {
-    Grant.addToPrincipal({ grantee, actions: actions.map((a) => `dynamodb:${a}`), resourceArns: [this.table.tableArn] });
+  grant(grantee: IGrantable & IFunction, actions: string[], options: { indexes?: boolean | string[] } = {}): void {
+    if (actions.length > 0) Grant.addToPrincipal({ grantee, actions: actions.map((a) => `dynamodb:${a}`), resourceArns: [this.table.tableArn] });
+    if (Array.isArray(options.indexes)) {
+      const indexArns = options.indexes.map((index) => `${this.table.tableArn}/index/${index}`);
+      Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+      return;
+    }
     if (!options.indexes) return;
     // Indexes can only be read, and the platform only Queries them.
     Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [`${this.table.tableArn}/index/*`] });

@@ -1,5 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Database } from './database.ts';
@@ -12,13 +15,18 @@ export interface OrderPipelineProps {
 }
 
 /**
- * Async order placement: the order queue (with its dead-letter queue) and the worker that settles
- * each order in one DynamoDB transaction.
+ * Async order placement (decision 0004): the table is the only source of truth. The outbox relay
+ * turns each new PENDING order on the table's stream into a message on the order queue; the worker
+ * settles it in one DynamoDB transaction; the backstop re-drives (or finally rejects) any order
+ * still PENDING after the timeout, whatever was lost on the way.
  */
 export class OrderPipeline extends Construct {
   readonly orderQueue: Queue;
   readonly deadLetterQueue: Queue;
+  readonly outboxFailures: Queue;
   readonly settleOrder: CommerceFunction;
+  readonly relayPlacedOrders: CommerceFunction;
+  readonly backstop: CommerceFunction;
 
   constructor(scope: Construct, id: string, props: OrderPipelineProps) {
     super(scope, id);
@@ -57,5 +65,61 @@ export class OrderPipeline extends Construct {
         maxConcurrency: settings.settlementMaxConcurrency,
       }),
     );
+
+    const queueEnvironment = { ...props.environment, ORDER_QUEUE_URL: this.orderQueue.queueUrl };
+
+    this.outboxFailures = new Queue(this, 'OutboxFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.outboxFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the on-failure destination of the outbox relay; the backstop re-drives what it describes.',
+    });
+    this.relayPlacedOrders = new CommerceFunction(this, 'RelayPlacedOrders', {
+      entry: 'lambdas/orders/relay-placed-orders.ts',
+      description: 'Transactional outbox: new PENDING orders from the table stream onto the order queue',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+      environment: queueEnvironment,
+    });
+    this.orderQueue.grantSendMessages(this.relayPlacedOrders);
+    this.relayPlacedOrders.addEventSource(
+      new DynamoEventSource(props.database.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.outboxFailures),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('order') }, status: { S: FilterRule.isEqual('PENDING') } } },
+          }),
+        ],
+      }),
+    );
+
+    this.backstop = new CommerceFunction(this, 'OrderBackstop', {
+      entry: 'lambdas/orders/backstop.ts',
+      description: 'Re-drives orders still PENDING after the timeout, or rejects them SETTLEMENT_FAILED',
+      timeout: Duration.seconds(50),
+      memorySize: 512,
+      environment: {
+        ...queueEnvironment,
+        PENDING_ORDER_TIMEOUT_SECONDS: String(settings.pendingOrderTimeoutSeconds),
+        PENDING_ORDER_MAX_REDRIVES: String(settings.pendingOrderMaxRedrives),
+      },
+    });
+    props.database.grant(this.backstop, ['UpdateItem', 'PutItem'], { indexes: ['gsi3'] });
+    this.orderQueue.grantSendMessages(this.backstop);
+    new Rule(this, 'BackstopSchedule', {
+      description: 'Runs the pending-order backstop',
+      schedule: Schedule.rate(Duration.minutes(settings.backstopIntervalMinutes)),
+      targets: [new LambdaFunction(this.backstop, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
   }
 }

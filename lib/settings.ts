@@ -11,6 +11,12 @@ export const settings = {
   settlementMaxConcurrency: 5,
   /** Per-call budget of the settlement worker; the queue's visibility timeout is 6× this. */
   settlementTimeoutSeconds: 30,
+  /** An order still PENDING this long is re-driven by the backstop (SPEC §1). */
+  pendingOrderTimeoutSeconds: 300,
+  /** Re-drives of a stuck order before the backstop rejects it SETTLEMENT_FAILED. */
+  pendingOrderMaxRedrives: 3,
+  /** How often the backstop looks for stuck orders. */
+  backstopIntervalMinutes: 1,
   /** API stage throttling (requests/s and burst) protecting the table from a client flood. */
   apiRateLimit: 500,
   apiBurstLimit: 1000,

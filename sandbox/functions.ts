@@ -64,6 +64,12 @@ export class FunctionRegistry implements FunctionInvoker {
     }
   }
 
+  /** Kills the execution environment `<logicalId>.<n>` (fault injection); false if it is gone. */
+  crash(environmentId: string): boolean {
+    const fn = this.functions.get(environmentId.split('.')[0] ?? '');
+    return fn?.environments.crash(environmentId) ?? false;
+  }
+
   /** Functions with invocations running, e.g. `ApiCatalogApiC0E3419C ×2`. */
   busy(): string[] {
     return [...this.functions.values()].filter((fn) => fn.inFlight > 0).map((fn) => `${fn.spec.logicalId} ×${fn.inFlight}`);

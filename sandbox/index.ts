@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventSources } from './event-sources.ts';
+import { FaultPlan } from './faults/plan.ts';
+import { startServiceProxy, type ServiceProxy } from './faults/service-proxy.ts';
 import { FunctionRegistry } from './functions.ts';
 import { FunctionBundles, bundleWorkerRuntime } from './functions/build.ts';
 import { functionEnvironment } from './functions/environment.ts';
@@ -22,6 +24,7 @@ import { STACK_NAME, synthesizeTemplate } from './template.ts';
 import { readEventSourceMappings, readFunctions } from './topology/functions.ts';
 import { readHttpApi } from './topology/routes.ts';
 import { readBuckets, readQueues, readTables } from './topology/storage.ts';
+import { readSchedules, Schedules } from './schedules.ts';
 import { TtlDeletions } from './ttl-deletions.ts';
 import { TtlSweeper } from './ttl-sweeper.ts';
 
@@ -70,6 +73,8 @@ interface Running {
   eventSources?: EventSources;
   sweeper?: TtlSweeper;
   gateway?: Gateway;
+  schedules?: Schedules;
+  proxies?: ServiceProxy[];
   clients?: Array<{ destroy(): void }>;
 }
 
@@ -123,18 +128,33 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const resolver = new TemplateResolver(template, { queueUrls, streamArns });
   const mappings = readEventSourceMappings(template, resolver, functionSpecs, streamArns);
   const api = readHttpApi(template, resolver, functionSpecs);
-  const endpoints = { dynamodb: dynamo.endpoint, sqs: broker.queueHostEndpoint, s3: broker.endpoint };
+
+  // Functions reach DynamoDB and SQS through proxies that record their calls and inject faults.
+  const faults = new FaultPlan();
+  let functions: FunctionRegistry | undefined;
+  const crash = (environment: string) => void functions?.crash(environment);
+  const [dynamodbProxy, sqsProxy] = (running.proxies = await Promise.all([
+    startServiceProxy({ service: 'dynamodb', upstream: hostAndPort(dynamo.endpoint), plan: faults, crash, log }),
+    startServiceProxy({ service: 'sqs', upstream: hostAndPort(broker.endpoint), plan: faults, crash, log }),
+  ]));
+  const functionQueueUrls = Object.fromEntries(Object.entries(queueUrls).map(([id, url]) => [id, withPort(url, sqsProxy!.port)]));
+  const functionResolver = new TemplateResolver(template, { queueUrls: functionQueueUrls, streamArns });
+  const endpoints = {
+    dynamodb: `http://127.0.0.1:${dynamodbProxy!.port}`,
+    sqs: withPort(broker.queueHostEndpoint, sqsProxy!.port),
+    s3: broker.endpoint,
+  };
   const overrides = { ...process.env, ...options.env };
-  const functions = (running.functions = new FunctionRegistry({
+  functions = running.functions = new FunctionRegistry({
     specs: functionSpecs,
     bundles,
     runtimePath,
-    environments: Object.fromEntries(functionSpecs.map((fn) => [fn.logicalId, functionEnvironment(fn, resolver, endpoints, overrides)])),
+    environments: Object.fromEntries(functionSpecs.map((fn) => [fn.logicalId, functionEnvironment(fn, functionResolver, endpoints, overrides)])),
     maxEnvironments: Object.fromEntries(
       mappings.flatMap((mapping) => (mapping.kind === 'sqs' && mapping.maximumConcurrency ? [[mapping.functionLogicalId, mapping.maximumConcurrency]] : [])),
     ),
     log,
-  }));
+  });
 
   const ttlDeletions = new TtlDeletions(mappings);
   const checkpoints = await StreamCheckpoints.load(paths.persisted?.streamCheckpoints);
@@ -153,6 +173,8 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   eventSources.start();
   const sweeper = (running.sweeper = new TtlSweeper(dynamodb, tables, ttlDeletions, log));
   sweeper.start();
+  const schedules = (running.schedules = new Schedules(readSchedules(template, resolver, functionSpecs), functions, log));
+  schedules.start();
 
   const queueMonitor = new QueueMonitor(broker, queues, queueUrls, mappings);
   const queueDepths = () => queueMonitor.depths();
@@ -162,6 +184,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
         busyNow: () => [
           ...functions.busy().map((fn) => `invocation in flight: ${fn}`),
           ...(sweeper.busy ? ['TTL sweep running'] : []),
+          ...(schedules.busy ? ['scheduled run in progress'] : []),
           ...queueMonitor.busy(),
         ],
         unsettledStreams: (time) => eventSources.unsettledStreams(time),
@@ -182,6 +205,17 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     sweepTtl: () => sweeper.sweep(),
     waitUntilIdle: ({ timeoutMs }) => idle(timeoutMs),
     info: () => info!,
+    runSchedules: () => schedules.runNow(),
+    faults: {
+      add: (rule) => faults.add(rule),
+      clear: () => faults.clear(),
+      pending: () => faults.pending(),
+      pause: (service, ms) => {
+        if (service !== 'dynamodb') throw new Error(`only dynamodb can be paused, not ${service}`);
+        dynamo.pause(ms);
+      },
+    },
+    calls: () => faults.calls(),
   };
   const gateway = (running.gateway = await startGateway({ port: options.port ?? 3000, api, functions, tokens, control, log }));
   info = {
@@ -213,13 +247,27 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
 /** Stops what is running, outermost first: no new requests, no new polls, then the functions and services. */
 async function stopAll(running: Running): Promise<void> {
   await running.gateway?.stop();
+  running.schedules?.stop();
   const eventSourcesStopped = running.eventSources?.stop();
   await running.functions?.stop();
   await eventSourcesStopped;
   await running.bundles?.dispose();
+  await Promise.all((running.proxies ?? []).map((proxy) => proxy.stop()));
   await running.sweeper?.stop();
   for (const client of running.clients ?? []) client.destroy();
   await running.broker?.stop();
   await running.dynamo?.stop();
   await running.paths?.cleanup();
+}
+
+function hostAndPort(endpoint: string): { host: string; port: number } {
+  const url = new URL(endpoint);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+/** The same URL on another port: what functions use to reach a service through its proxy. */
+function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.port = String(port);
+  return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
 }

@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config.ts';
+import { awsClientOptions } from './client-options.ts';
 import type { ArchiveObject } from '../domain/metrics.ts';
 import { tracer } from '../observability.ts';
 
@@ -8,7 +9,7 @@ import { tracer } from '../observability.ts';
  * AWS_ENDPOINT_URL_S3 itself but has no variable for path-style addressing, which local S3
  * emulators (the sandbox's fauxqs) need; in AWS the variable is unset and virtual-hosted style is used.
  */
-const s3 = tracer.captureAWSv3Client(new S3Client({ forcePathStyle: config.s3ForcePathStyle }));
+const s3 = tracer.captureAWSv3Client(new S3Client({ ...awsClientOptions, forcePathStyle: config.s3ForcePathStyle }));
 
 /** Writes (or, for a redelivered batch, rewrites) one archive object. */
 export async function putArchiveObject(object: ArchiveObject): Promise<void> {

@@ -1,8 +1,9 @@
 import { config } from '../config.ts';
 import type { OrderedCartLine } from '../domain/cart.ts';
+import { UnavailableError } from '../domain/errors.ts';
 import { mergeShardPages } from '../domain/pagination.ts';
-import type { OrderStatus, RequestedLine } from '../domain/orders.ts';
-import { allShards } from '../domain/sharding.ts';
+import { dayOf, type OrderStatus, type RequestedLine } from '../domain/orders.ts';
+import { allShards, shardFor } from '../domain/sharding.ts';
 import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
 import { Order, type OrderItem } from '../model/order.ts';
 import { OrderEvent, type OrderEventItem } from '../model/order-event.ts';
@@ -14,13 +15,15 @@ export interface NewOrder {
   userId: string;
   items: RequestedLine[];
   promotionCode?: string;
+  /** Kept with the order until settlement, so a lost message never loses what settlement needs. */
+  paymentToken: string;
   /** Set when the order was placed from the cart, with the lines to remove from it once CONFIRMED. */
   fromCart?: boolean;
   cartLines?: OrderedCartLine[];
-  day: string;
-  shard: number;
   createdAt: string;
 }
+
+export type PlacementOutcome = { outcome: 'recorded' } | { outcome: 'key-used'; record: { orderId: string; requestHash: string } };
 
 export async function getIdempotencyRecord(userId: string, key: string): Promise<IdempotencyItem | undefined> {
   const { data } = await IdempotencyRecord.get({ userId, key }).go({ consistent: true });
@@ -28,25 +31,37 @@ export async function getIdempotencyRecord(userId: string, key: string): Promise
 }
 
 /**
- * Records a PENDING order, its OrderPlaced event and the idempotency record in one transaction.
- * Returns false when a concurrent request with the same key won the race (nothing written).
+ * Records a PENDING order, its OrderPlaced event and the idempotency record in one transaction; the
+ * table's stream takes it to settlement from there (decision 0004). When the key was already used,
+ * nothing is written and the existing record comes back with the cancellation (no prior read).
  */
-export async function recordPlacedOrder(order: NewOrder, idempotency: { key: string; requestHash: string; ttl: number }): Promise<boolean> {
+export async function recordPlacedOrder(
+  order: NewOrder,
+  idempotency: { key: string; requestHash: string },
+): Promise<PlacementOutcome> {
+  const ttl = Math.floor(Date.parse(order.createdAt) / 1000) + config.idempotencyTtlSeconds;
+  const day = dayOf(order.createdAt);
+  const shard = shardFor(order.orderId, config.orderShardCount);
   const { canceled, data } = await commerce.transaction
     .write(({ idempotency: record, order: orders, orderEvent }) => [
       record
-        .create({ userId: order.userId, key: idempotency.key, requestHash: idempotency.requestHash, orderId: order.orderId, createdAt: order.createdAt, ttl: idempotency.ttl })
-        .commit(),
+        .create({ userId: order.userId, key: idempotency.key, requestHash: idempotency.requestHash, orderId: order.orderId, createdAt: order.createdAt, ttl })
+        .commit({ response: 'all_old' }),
       orders
-        .create({ ...order, status: 'PENDING', eventSeq: 1, updatedAt: order.createdAt })
+        .create({ ...order, day, shard, status: 'PENDING', eventSeq: 1, updatedAt: order.createdAt })
         .commit(),
       orderEvent
         .create({ orderId: order.orderId, seq: 1, userId: order.userId, type: 'OrderPlaced', at: order.createdAt, data: { items: order.items, ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}), ...(order.fromCart ? { fromCart: true } : {}) } })
         .commit(),
     ])
     .go();
-  if (!canceled) return true;
-  if (data[0]?.code === 'ConditionalCheckFailed') return false;
+  if (!canceled) return { outcome: 'recorded' };
+  if (data[0]?.code === 'ConditionalCheckFailed') {
+    const existing = (data[0].item as IdempotencyItem | null) ?? (await getIdempotencyRecord(order.userId, idempotency.key));
+    if (existing) return { outcome: 'key-used', record: existing };
+  }
+  // A concurrent request with the same key holds the record: the client's retry finds its order.
+  if (data.some((result) => result.code === 'TransactionConflict')) throw new UnavailableError('A concurrent request with this Idempotency-Key is in progress; retry shortly', 1);
   throw new Error(`Placing order ${order.orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
 }
 

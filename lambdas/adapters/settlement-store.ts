@@ -12,6 +12,12 @@ interface PaymentRecord {
 }
 
 /**
+ * A settled order keeps neither the payment token nor the backstop's bookkeeping; its sparse
+ * pending-index keys go too (the index's condition sees status ≠ PENDING, and `shard` is given).
+ */
+const SETTLED_REMOVES = ['paymentToken', 'redriveCount', 'redrivenAt'] as const;
+
+/**
  * Reads the cancellation reasons of a settlement transaction: item 0 is always the order, item 1
  * the promotion when the order redeems one.
  */
@@ -47,6 +53,7 @@ export async function commitConfirmation(input: {
       orders
         .patch({ orderId: order.orderId })
         .set({ status: 'CONFIRMED', items: input.lines, ...input.totals, eventSeq: lastSeq, updatedAt: now })
+        .remove([...SETTLED_REMOVES])
         .composite({ day: order.day, shard: order.shard })
         .where(({ status }, { eq }) => eq(status, 'PENDING'))
         .commit(),
@@ -94,6 +101,7 @@ export async function commitRejection(input: {
       orders
         .patch({ orderId: order.orderId })
         .set({ status: 'REJECTED', rejectionReason: input.reason, eventSeq: lastSeq, updatedAt: now })
+        .remove([...SETTLED_REMOVES])
         .composite({ day: order.day, shard: order.shard })
         .where(({ status }, { eq }) => eq(status, 'PENDING'))
         .commit(),

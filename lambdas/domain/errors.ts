@@ -62,12 +62,31 @@ export class UnavailableError extends ApiError {
 }
 
 const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+/** A dependency that did not answer in time or at all: the SDK's timeouts and socket errors. */
+const UNREACHABLE_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** True for DynamoDB's throttling errors, also when ElectroDB wraps them (the SDK error is the `cause`). */
 export function isThrottling(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
     if (THROTTLING_ERRORS.has(current.name)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * True when a dependency was throttled, slow, unreachable or failing on its side (5xx), also when
+ * ElectroDB wraps the SDK error: worth a retry later, so the API answers 503, never 500.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+    const failure = current as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+    if (THROTTLING_ERRORS.has(failure.name) || UNREACHABLE_ERRORS.has(failure.name)) return true;
+    if (failure.code !== undefined && SOCKET_ERRORS.has(failure.code)) return true;
+    if (failure.$fault === 'server' || (failure.$metadata?.httpStatusCode ?? 0) >= 500) return true;
     current = current.cause;
   }
   return false;

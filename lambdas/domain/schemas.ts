@@ -12,6 +12,39 @@ export const pageQuerySchema = z.object({
 
 const quantity = z.number().int().min(1).max(99);
 
+/** SPEC §2 limits of client-defined objects, well inside DynamoDB's (32 levels, 400 KB items). */
+export const FREE_FORM_LIMITS = { maxDepth: 8, maxKeyLength: 64, maxBytes: 16 * 1024 } as const;
+
+/** The first way `value` breaks the free-form limits (nesting counts objects and arrays), if any. */
+export function freeFormProblem(value: unknown): { path: string[]; message: string } | undefined {
+  const pending: Array<{ value: unknown; path: string[]; depth: number }> = [{ value, path: [], depth: 1 }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth > FREE_FORM_LIMITS.maxDepth) return { path: next.path, message: `nests deeper than ${FREE_FORM_LIMITS.maxDepth} levels` };
+    const entries = Array.isArray(next.value) ? next.value.map((item, index) => [String(index), item] as const) : Object.entries(next.value);
+    for (const [key, child] of entries) {
+      if (!Array.isArray(next.value) && (key.length < 1 || key.length > FREE_FORM_LIMITS.maxKeyLength)) {
+        return { path: [...next.path, key], message: `keys must be 1 to ${FREE_FORM_LIMITS.maxKeyLength} characters` };
+      }
+      pending.push({ value: child, path: [...next.path, key], depth: next.depth + 1 });
+    }
+  }
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > FREE_FORM_LIMITS.maxBytes) {
+    return { path: [], message: `must be at most ${FREE_FORM_LIMITS.maxBytes} bytes as JSON` };
+  }
+  return undefined;
+}
+
+/** `profile.preferences`, product `attributes`: any JSON object within the free-form limits. */
+const freeFormObject = z.record(z.string(), z.unknown()).superRefine((value, context) => {
+  const problem = freeFormProblem(value);
+  if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+});
+
+/** Card data never reaches the platform: clients send a provider token of this shape. */
+export const paymentTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{3,128}$/, 'must match ^[A-Za-z0-9_-]{3,128}$');
+
 export const putProductSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   description: z.string().max(4000).optional(),
@@ -22,7 +55,7 @@ export const putProductSchema = z.strictObject({
     .max(10)
     .refine((list) => new Set(list).size === list.length, 'categories must be distinct')
     .optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: freeFormObject.optional(),
 });
 
 export const putInventorySchema = z.strictObject({
@@ -39,7 +72,7 @@ export const putMeSchema = z
     givenName: personName.optional(),
     familyName: personName.optional(),
     phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').optional(),
-    preferences: z.record(z.string(), z.unknown()).optional(),
+    preferences: freeFormObject.optional(),
   })
   .refine((body) => body.name === undefined || (body.givenName === undefined && body.familyName === undefined), {
     path: ['name'],
@@ -57,7 +90,7 @@ export const placeOrderSchema = z
       .optional(),
     fromCart: z.literal(true).optional(),
     promotionCode: idSchema.optional(),
-    paymentToken: z.string().min(1).max(256),
+    paymentToken: paymentTokenSchema,
   })
   .refine((body) => (body.items === undefined) !== (body.fromCart === undefined), {
     path: ['items'],

@@ -46,7 +46,34 @@ export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.in
   } catch {
     throw new ValidationError('The body is not valid JSON', [{ path: '', message: 'invalid JSON' }]);
   }
+  const problem = textProblem(value);
+  if (problem) throw new ValidationError('Invalid body', [problem]);
   return validate(schema, value, 'body');
+}
+
+/** Far deeper than any valid body; bounds the walk below however deep the JSON nests. */
+const MAX_BODY_DEPTH = 32;
+// Unpaired surrogates can't be stored or sent on (DynamoDB, SQS); control characters but tab and
+// newline, and the noncharacters U+FFFE/U+FFFF that SQS refuses, are not text either.
+const BAD_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** SPEC §2: every string (and every key) of a body is well-formed Unicode without control characters. */
+function textProblem(body: unknown): { path: string; message: string } | undefined {
+  const pending: Array<{ value: unknown; path: string[] }> = [{ value: body, path: [] }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (path.length > MAX_BODY_DEPTH) return { path: path.join('.'), message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
+    if (typeof value === 'string') {
+      if (BAD_TEXT.test(value)) return { path: path.join('.'), message: 'must be well-formed Unicode without control characters' };
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) {
+      if (BAD_TEXT.test(key)) return { path: [...path, key].join('.'), message: 'keys must be well-formed Unicode without control characters' };
+      pending.push({ value: child, path: [...path, key] });
+    }
+  }
+  return undefined;
 }
 
 export function header(event: HttpEvent, name: string): string | undefined {
@@ -59,7 +86,10 @@ export function pathId(event: HttpEvent, name: string): string {
 }
 
 export function query<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
-  return validate(schema, event.queryStringParameters ?? {}, 'query');
+  const parameters = event.queryStringParameters ?? {};
+  const problem = textProblem(parameters);
+  if (problem) throw new ValidationError('Invalid query', [{ ...problem, path: `query.${problem.path}` }]);
+  return validate(schema, parameters, 'query');
 }
 
 /** API Gateway hands JWT array claims over as "[a b]"; tokens may also carry a real array. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError, isThrottling } from '../domain/errors.ts';
+import { ApiError, isDependencyUnavailable } from '../domain/errors.ts';
 import { logger } from '../observability.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -18,8 +18,8 @@ export function errorResponse(error: unknown): HttpResult {
     const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
     return json(error.status, body, error.headers);
   }
-  if (isThrottling(error)) {
-    logger.warn('table throttled the request', { error: error as Error });
+  if (isDependencyUnavailable(error)) {
+    logger.warn('a dependency was throttled, slow or unavailable', { error: error as Error });
     return json(503, { error: { code: 'UNAVAILABLE', message: 'Temporarily overloaded, retry shortly' } }, { 'retry-after': '1' });
   }
   logger.error('unhandled error', error as Error);

@@ -6,6 +6,7 @@ import { entityConfig, schemaVersion, SERVICE } from './table.ts';
  * The order with its lines (AP9: GetItem). Its events share the partition (AP10).
  * AP12 lists a day's orders newest first through two write-sharded GSIs: gsi1 by day, gsi2 by day
  * and status; the shard is a hash of the order id, so no day's orders pile onto one partition.
+ * gsi3 is the sparse index of PENDING orders the backstop reads.
  */
 export const Order = new Entity(
   {
@@ -47,6 +48,14 @@ export const Order = new Entity(
           },
         },
       },
+      /**
+       * The client's payment token, kept with the order until it is settled so that settlement never
+       * depends on a message surviving (decision 0004); removed by the settling transaction.
+       */
+      paymentToken: { type: 'string' },
+      /** How often the backstop re-drove this order to settlement, and when it last did. */
+      redriveCount: { type: 'number' },
+      redrivenAt: { type: 'string' },
       /** Sequence number of the order's latest event. */
       eventSeq: { type: 'number', required: true },
       day: { type: 'string', required: true, readOnly: true },
@@ -64,6 +73,16 @@ export const Order = new Entity(
         index: 'gsi1',
         pk: { field: 'gsi1pk', composite: ['day', 'shard'], casing: 'none' },
         sk: { field: 'gsi1sk', composite: ['orderId'], casing: 'none' },
+      },
+      /**
+       * Sparse: only PENDING orders have these keys (settlement removes them), so the backstop finds
+       * orders stuck in PENDING with one Query per shard, oldest first, never a Scan.
+       */
+      pending: {
+        index: 'gsi3',
+        condition: (attributes) => attributes['status'] === 'PENDING',
+        pk: { field: 'gsi3pk', composite: ['shard'], casing: 'none' },
+        sk: { field: 'gsi3sk', composite: ['orderId'], casing: 'none' },
       },
       byDayStatus: {
         index: 'gsi2',

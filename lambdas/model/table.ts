@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientOptions } from '../adapters/client-options.ts';
 import { config } from '../config.ts';
 
 /**
  * The one DynamoDB table. Key and index names mirror lib/database.ts. Every entity keeps the
  * case of ids in its keys (`casing: 'none'`): ids are case-sensitive in the API.
  */
-export const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export const client = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientOptions), {
   marshallOptions: { removeUndefinedValues: true },
 });
 

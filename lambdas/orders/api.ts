@@ -1,84 +1,45 @@
-import { ulid } from 'ulid';
 import { getCartLines } from '../adapters/cart-store.ts';
-import { enqueueSettlement } from '../adapters/order-queue.ts';
 import { getIdempotencyRecord, getOrder, getOrderEvents, recordPlacedOrder } from '../adapters/order-store.ts';
-import { config } from '../config.ts';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { requestHash } from '../domain/idempotency.ts';
-import { dayOf } from '../domain/orders.ts';
+import { newOrderId } from '../domain/order-ids.ts';
 import { idempotencyKeySchema, placeOrderSchema } from '../domain/schemas.ts';
-import { shardFor } from '../domain/sharding.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { caller, type Caller, header, type HttpEvent, jsonBody, pathId, validate } from '../http/request.ts';
 import { json } from '../http/respond.ts';
 import type { OrderItem } from '../model/order.ts';
-import { logger } from '../observability.ts';
+import { placeOrder, type PlacementPorts } from './place-order.ts';
 
-/**
- * POST /orders: validate, record a PENDING order (idempotently per Idempotency-Key) from the given
- * lines or from the cart, enqueue it, answer 202. If the enqueue fails the client gets 503 and
- * retries with the same key, which finds the recorded order and enqueues it again (the worker
- * settles an order once, however often asked).
- */
-async function placeOrder(event: HttpEvent) {
+const placementPorts: PlacementPorts = {
+  cartLines: async (userId) => (await getCartLines(userId, new Date())).map(({ productId, quantity, addedAt }) => ({ productId, quantity, addedAt })),
+  idempotencyRecord: getIdempotencyRecord,
+  record: recordPlacedOrder,
+  newOrderId: () => newOrderId(),
+};
+
+/** POST /orders: validate, then the placement use case; 202 once the order is recorded. */
+async function placeOrderRoute(event: HttpEvent) {
   const who = caller(event);
   const key = validate(idempotencyKeySchema, header(event, 'idempotency-key'), 'Idempotency-Key');
   const body = jsonBody(event, placeOrderSchema);
-  const hash = requestHash(body);
-
-  // Before the cart is read: a replayed fromCart request answers its order even once the cart is empty.
-  const existing = await getIdempotencyRecord(who.userId, key);
-  if (existing) return replay(existing, hash, body.paymentToken);
-
-  const lines = body.items ? { items: body.items } : await cartOrderLines(who.userId);
-  const createdAt = new Date().toISOString();
-  const orderId = ulid();
-  const recorded = await recordPlacedOrder(
+  const result = await placeOrder(
     {
-      orderId,
       userId: who.userId,
-      ...lines,
+      key,
+      requestHash: requestHash(body),
+      ...(body.items ? { items: body.items } : { fromCart: true }),
       ...(body.promotionCode ? { promotionCode: body.promotionCode } : {}),
-      day: dayOf(createdAt),
-      shard: shardFor(orderId, config.orderShardCount),
-      createdAt,
+      paymentToken: body.paymentToken,
     },
-    { key, requestHash: hash, ttl: Math.floor(Date.now() / 1000) + config.idempotencyTtlSeconds },
+    placementPorts,
   );
-  if (!recorded) {
-    // A concurrent request with the same key recorded its order first: answer as a replay of it.
-    const winner = await getIdempotencyRecord(who.userId, key);
-    if (!winner) throw new Error('idempotency record vanished after a conflicting write');
-    return replay(winner, hash, body.paymentToken);
-  }
-  await enqueue(orderId, body.paymentToken);
-  return json(202, { orderId, status: 'PENDING' });
-}
-
-/** A fromCart order takes the caller's unexpired cart lines as they are now. */
-async function cartOrderLines(userId: string) {
-  const cartLines = (await getCartLines(userId, new Date())).map(({ productId, quantity, addedAt }) => ({ productId, quantity, addedAt }));
-  if (cartLines.length === 0) {
-    throw new ValidationError('The cart is empty', [{ path: 'fromCart', message: 'the cart has no unexpired items to order' }]);
-  }
-  return { items: cartLines.map(({ productId, quantity }) => ({ productId, quantity })), fromCart: true, cartLines };
-}
-
-async function replay(record: { orderId: string; requestHash: string }, hash: string, paymentToken: string) {
-  if (record.requestHash !== hash) {
-    throw new ConflictError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
-  }
-  const order = await getOrder(record.orderId, { consistent: true });
-  if (order?.status === 'PENDING') await enqueue(record.orderId, paymentToken);
-  return json(202, { orderId: record.orderId, status: 'PENDING' });
-}
-
-async function enqueue(orderId: string, paymentToken: string) {
-  try {
-    await enqueueSettlement({ orderId, paymentToken });
-  } catch (error) {
-    logger.error('could not enqueue order; the client retries with its Idempotency-Key', { orderId, error: error as Error });
-    throw new UnavailableError('The order is recorded but could not be queued; retry with the same Idempotency-Key', 1);
+  switch (result.outcome) {
+    case 'accepted':
+      return json(202, { orderId: result.orderId, status: 'PENDING' });
+    case 'key-reused':
+      throw new ConflictError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+    case 'cart-empty':
+      throw new ValidationError('The cart is empty', [{ path: 'fromCart', message: 'the cart has no unexpired items to order' }]);
   }
 }
 
@@ -119,7 +80,7 @@ async function getOrderEventsRoute(event: HttpEvent) {
 }
 
 export const handler = apiHandler({
-  'POST /orders': placeOrder,
+  'POST /orders': placeOrderRoute,
   'GET /orders/{orderId}': getOrderRoute,
   'GET /orders/{orderId}/events': getOrderEventsRoute,
 });

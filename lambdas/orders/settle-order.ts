@@ -4,7 +4,6 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import { getProducts, getStock } from '../adapters/catalog-store.ts';
 import { getOrder } from '../adapters/order-store.ts';
-import { settlementMessageSchema } from '../adapters/order-queue.ts';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
@@ -13,6 +12,7 @@ import { backoffDelayMs, sleep } from '../domain/batching.ts';
 import { rejectionEvents } from '../domain/orders.ts';
 import { logger, metrics } from '../observability.ts';
 import { settleOrder, type SettlementPorts } from './settle.ts';
+import { settlementMessageSchema } from './settlement-message.ts';
 
 /** Full-jitter backoff between re-plans after a lost race on stock: 50 ms … 1.6 s. */
 const SETTLEMENT_BACKOFF = { baseMs: 25, capMs: 1600 };

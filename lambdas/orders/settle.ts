@@ -80,7 +80,7 @@ async function reject(
  * and removing the ordered cart lines is idempotent.
  */
 export async function settleOrder(
-  message: { orderId: string; paymentToken: string },
+  message: { orderId: string; paymentToken?: string | undefined },
   ports: SettlementPorts,
 ): Promise<SettlementResult> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -92,7 +92,9 @@ export async function settleOrder(
       return 'already-settled';
     }
 
-    const outcome = await settleOnce(order, message.paymentToken, ports);
+    // The token is recorded with the order; messages queued before that carried it themselves.
+    const paymentToken = order.paymentToken ?? message.paymentToken;
+    const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, ports);
     if (outcome === 'confirmed') await emptyOrderedCart(order, ports);
     if (outcome !== 'retry') return outcome;
     await ports.pause(attempt);

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { forwardLines, type SandboxLog } from '../logs.ts';
 import type { FunctionSpec } from '../topology/functions.ts';
 import type { CodeVersion } from './build.ts';
-import type { FunctionError, InvocationOutcome, InvokeRequest, InvokeResponse, WorkerSetup } from './protocol.ts';
+import type { FunctionError, InvocationOutcome, InvokeRequest, WorkerMessage, WorkerSetup } from './protocol.ts';
 
 interface PoolOptions {
   readonly fn: FunctionSpec;
@@ -15,8 +15,15 @@ interface PoolOptions {
   readonly log: SandboxLog;
 }
 
+/** Lambda's limit on a function's init phase (module top level), separate from its Timeout. */
+const INIT_LIMIT_MS = 10_000;
+
 interface Environment {
+  /** `<logicalId>.<n>`; the worker's SDK clients send it as their user-agent app id. */
+  readonly id: string;
   readonly worker: Worker;
+  /** Resolves once the module's top level ran; rejects if that took longer than Lambda allows. */
+  readonly initialized: Promise<void>;
   readonly generation: number;
   busy: boolean;
   /** Running code older than the current build: terminated as soon as it is idle. */
@@ -31,6 +38,7 @@ interface Environment {
  */
 export class ExecutionEnvironments {
   private readonly environments = new Set<Environment>();
+  private created = 0;
   private readonly waiting: Array<() => void> = [];
   private stopped = false;
 
@@ -53,6 +61,14 @@ export class ExecutionEnvironments {
       environment.retired = true;
       if (!environment.busy) void this.discard(environment);
     }
+  }
+
+  /** Kills one execution environment at once, as a crash of its runtime would (fault injection). */
+  crash(environmentId: string): boolean {
+    const environment = [...this.environments].find((candidate) => candidate.id === environmentId);
+    if (!environment) return false;
+    void environment.worker.terminate();
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -94,9 +110,10 @@ export class ExecutionEnvironments {
       logGroupName: fn.logGroupName,
       logStreamName,
     };
+    const id = `${fn.logicalId}.${++this.created}`;
     const worker = new Worker(runtimePath, {
       workerData: setup,
-      env: { ...variables, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
+      env: { ...variables, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName, AWS_SDK_UA_APP_ID: id },
       stdout: true,
       stderr: true,
       // The function's MemorySize bounds its heap, so a leak fails locally as it would in Lambda.
@@ -105,8 +122,20 @@ export class ExecutionEnvironments {
     });
     forwardLines(worker.stdout, fn.logicalId, log, process.stdout);
     forwardLines(worker.stderr, fn.logicalId, log, process.stderr);
-    const environment: Environment = { worker, generation: code.generation, busy: true, retired: false, settle: undefined };
-    worker.on('message', (response: InvokeResponse) => environment.settle?.(response.outcome, response.fatal));
+    let ready: () => void = () => {};
+    const initialized = new Promise<void>((resolve, reject) => {
+      const limit = setTimeout(() => reject(new Error(`Init phase exceeded ${INIT_LIMIT_MS / 1000} s`)), INIT_LIMIT_MS);
+      ready = () => {
+        clearTimeout(limit);
+        resolve();
+      };
+    });
+    initialized.catch(() => {});
+    const environment: Environment = { id, worker, initialized, generation: code.generation, busy: true, retired: false, settle: undefined };
+    worker.on('message', (message: WorkerMessage) => {
+      if ('ready' in message) ready();
+      else environment.settle?.(message.outcome, message.fatal);
+    });
     worker.on('error', (error) => environment.settle?.(failure('Runtime.ExitError', `The runtime crashed: ${error.message}`), true));
     worker.on('exit', (code) => {
       const outcome = this.stopped ? stoppedOutcome() : failure('Runtime.ExitError', `The runtime exited with code ${code}`);
@@ -117,8 +146,15 @@ export class ExecutionEnvironments {
     return environment;
   }
 
-  private run(environment: Environment, event: unknown): Promise<InvocationOutcome> {
+  private async run(environment: Environment, event: unknown): Promise<InvocationOutcome> {
     const { timeoutSeconds } = this.options.fn;
+    try {
+      await environment.initialized;
+    } catch (error) {
+      void this.discard(environment);
+      return failure('Sandbox.InitTimedout', (error as Error).message);
+    }
+    // Like Lambda, the invocation's Timeout starts once init is done.
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         environment.settle?.(failure('Sandbox.Timedout', `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`), true);

@@ -25,6 +25,13 @@ export interface InvokeResponse {
   readonly fatal: boolean;
 }
 
+/** Sent once by a worker when its module's top level has run (the end of the init phase). */
+export interface WorkerReady {
+  readonly ready: true;
+}
+
+export type WorkerMessage = WorkerReady | InvokeResponse;
+
 /** Lambda's error shape, as in a function error response. */
 export interface FunctionError {
   readonly errorType: string;

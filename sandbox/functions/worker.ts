@@ -5,7 +5,7 @@
 import type { Context } from 'aws-lambda';
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolveLocalhostSubdomains } from './localhost-dns.ts';
-import type { FunctionError, InvocationOutcome, InvokeRequest, InvokeResponse, WorkerSetup } from './protocol.ts';
+import type { FunctionError, InvocationOutcome, InvokeRequest, InvokeResponse, WorkerReady, WorkerSetup } from './protocol.ts';
 
 type Handler = (event: unknown, context: Context) => unknown;
 type Loaded = { readonly handler: Handler } | { readonly error: FunctionError };
@@ -14,6 +14,7 @@ resolveLocalhostSubdomains();
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const loaded: Promise<Loaded> = loadHandler();
+void loaded.then(() => port.postMessage({ ready: true } satisfies WorkerReady));
 port.on('message', (request: InvokeRequest) => {
   void invoke(request).then((response) => port.postMessage(response));
 });

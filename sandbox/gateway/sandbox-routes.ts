@@ -1,4 +1,6 @@
 import { SandboxBusyError } from '../errors.ts';
+import type { FaultRule } from '../faults/plan.ts';
+import type { ScheduleRun } from '../schedules.ts';
 import type { TokenRequest } from './jwt.ts';
 import type { GatewayResponse } from './payload-v2.ts';
 
@@ -31,6 +33,16 @@ export interface SandboxControl {
   sweepTtl(): Promise<number>;
   waitUntilIdle(options: { timeoutMs?: number }): Promise<void>;
   info(): SandboxInfo;
+  /** Fires every scheduled rule of the template now. */
+  runSchedules(): Promise<ScheduleRun[]>;
+  faults: {
+    add(rule: FaultRule): void;
+    clear(): void;
+    pending(): FaultRule[];
+    pause(service: string, ms: number): void;
+  };
+  /** `service:Operation` names each function called so far. */
+  calls(): Record<string, string[]>;
 }
 
 /** `/_sandbox/*`: tokens, queue depths, TTL sweeps, idle waits and endpoints, for developers and tests. */
@@ -60,9 +72,53 @@ export async function handleSandboxRoute(method: string, path: string, body: Buf
     }
     case 'GET /_sandbox/info':
       return json(200, control.info());
+    case 'POST /_sandbox/schedules':
+      return json(200, { runs: await control.runSchedules() });
+    case 'POST /_sandbox/faults':
+      return addFault(input, control);
+    case 'GET /_sandbox/faults':
+      return json(200, { faults: control.faults.pending() });
+    case 'DELETE /_sandbox/faults':
+      control.faults.clear();
+      return json(200, { faults: [] });
+    case 'GET /_sandbox/calls':
+      return json(200, { calls: control.calls() });
     default:
       return json(404, { message: 'Not Found' });
   }
+}
+
+const FAULT_SERVICES = new Set(['dynamodb', 'sqs']);
+
+/**
+ * `{service, operation?, function?, count?, error?}` fails the next `count` matching calls;
+ * `{service, operation?, function?, crash: true}` lets the call through, then kills its caller;
+ * `{service: "dynamodb", pauseMs}` freezes the service. See docs/sandbox.md.
+ */
+function addFault(input: Record<string, unknown>, control: SandboxControl): GatewayResponse {
+  const { service, operation, function: fn, count = 1, error = 'internal', crash, pauseMs } = input;
+  if (typeof service !== 'string' || !FAULT_SERVICES.has(service)) return json(400, { message: '`service` must be "dynamodb" or "sqs"' });
+  if (pauseMs !== undefined) {
+    if (typeof pauseMs !== 'number' || pauseMs <= 0 || pauseMs > 300_000) return json(400, { message: '`pauseMs` must be 1..300000' });
+    try {
+      control.faults.pause(service, pauseMs);
+    } catch (problem) {
+      return json(400, { message: (problem as Error).message });
+    }
+    return json(200, { paused: service, ms: pauseMs });
+  }
+  if (operation !== undefined && typeof operation !== 'string') return json(400, { message: '`operation` must be an API name such as SendMessageBatch' });
+  if (fn !== undefined && typeof fn !== 'string') return json(400, { message: '`function` must be (part of) a function logical id' });
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return json(400, { message: '`count` must be a positive integer' });
+  const matcher = { service, operation, function: fn, remaining: count };
+  if (crash === true) {
+    if (fn === undefined) return json(400, { message: 'a crash needs the `function` to crash' });
+    control.faults.add({ kind: 'crash', ...matcher });
+  } else {
+    if (error !== 'internal' && error !== 'throttle') return json(400, { message: '`error` must be "internal" or "throttle"' });
+    control.faults.add({ kind: 'fail', error, ...matcher });
+  }
+  return json(200, { faults: control.faults.pending() });
 }
 
 /** An empty body reads as `{}`; anything but a JSON object is undefined. */

@@ -15,6 +15,8 @@ export interface DynamoDbLocal {
   readonly endpoint: string;
   /** Resolves once the emulator answers requests; Java takes a couple of seconds to boot. */
   waitUntilReady(): Promise<void>;
+  /** Freezes the emulator (SIGSTOP) for `ms`, as a stalled service would be: connections wait, nothing answers. */
+  pause(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -35,10 +37,22 @@ export async function launchDynamoDbLocal(options: { dbPath: string | undefined 
   process.once('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${port}`;
+  let resumeTimer: NodeJS.Timeout | undefined;
+  const resume = () => {
+    clearTimeout(resumeTimer);
+    resumeTimer = undefined;
+    if (java.exitCode === null) java.kill('SIGCONT');
+  };
   return {
     endpoint,
     waitUntilReady: () => waitUntilAnswering(endpoint, java, output),
+    pause: (ms) => {
+      clearTimeout(resumeTimer);
+      java.kill('SIGSTOP');
+      resumeTimer = setTimeout(resume, ms);
+    },
     stop: async () => {
+      resume();
       process.removeListener('exit', killOnExit);
       await terminate(java);
     },

@@ -1,0 +1,104 @@
+import { once } from 'node:events';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SandboxLog } from '../logs.ts';
+import type { AwsCall, FailRule, FaultPlan } from './plan.ts';
+
+export interface ServiceProxy {
+  /** Port the functions' SDK clients are pointed at instead of the emulator's. */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+interface ProxyOptions {
+  /** `dynamodb`, `sqs`: how faults name the service. */
+  readonly service: string;
+  readonly upstream: { readonly host: string; readonly port: number };
+  readonly plan: FaultPlan;
+  /** Ends the execution environment that made a call (a crash rule). */
+  readonly crash: (environment: string) => void;
+  readonly log: SandboxLog;
+}
+
+/**
+ * A pass-through HTTP proxy in front of an emulator, between the functions and the service: it
+ * records which function called which API (the SDK's user agent carries the caller, see
+ * `AWS_SDK_UA_APP_ID` in functions/pool.ts) and applies the fault plan — an error instead of the
+ * call, or a crash of the caller once the service did the work — with no branch in function code.
+ */
+export async function startServiceProxy(options: ProxyOptions): Promise<ServiceProxy> {
+  const server = createServer((req, res) => {
+    void handle(req, res, options).catch((error: unknown) => {
+      options.log.warn(`proxy:${options.service}`, String(error));
+      res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const call = describeCall(options.service, req, body);
+  const rule = options.plan.take(call);
+  if (rule?.kind === 'fail') return void injectedError(res, options.service, rule);
+
+  const upstream = request({ host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers: req.headers });
+  upstream.end(body);
+  const [answer] = (await once(upstream, 'response')) as [IncomingMessage];
+  const answerChunks: Buffer[] = [];
+  for await (const chunk of answer) answerChunks.push(chunk as Buffer);
+  if (rule?.kind === 'crash') {
+    options.log.info(`proxy:${options.service}`, `crashing ${call.environment} after ${call.operation} (injected)`);
+    options.crash(call.environment);
+    res.destroy();
+    return;
+  }
+  res.writeHead(answer.statusCode ?? 502, answer.headers);
+  res.end(Buffer.concat(answerChunks));
+}
+
+function describeCall(service: string, req: IncomingMessage, body: Buffer): AwsCall {
+  const environment = /(?:^|\s)app\/([\w.-]+)/.exec(String(req.headers['user-agent'] ?? ''))?.[1] ?? '';
+  return { service, operation: operationOf(req.headers, body, req), function: environment.split('.')[0] ?? '', environment };
+}
+
+/** JSON protocols name the operation in X-Amz-Target; the query protocol in the form body. */
+function operationOf(headers: IncomingHttpHeaders, body: Buffer, req: IncomingMessage): string {
+  const target = headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'))?.[1];
+  return action ?? `${req.method} ${req.url}`;
+}
+
+const ERROR_SHAPES: Readonly<Record<string, Record<FailRule['error'], { status: number; type: string }>>> = {
+  dynamodb: {
+    internal: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError' },
+    throttle: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException' },
+  },
+  sqs: {
+    internal: { status: 500, type: 'com.amazonaws.sqs#InternalError' },
+    throttle: { status: 400, type: 'com.amazonaws.sqs#ThrottlingException' },
+  },
+};
+
+function injectedError(res: ServerResponse, service: string, rule: FailRule): void {
+  const shape = ERROR_SHAPES[service]?.[rule.error] ?? { status: 500, type: 'InternalError' };
+  const code = shape.type.slice(shape.type.indexOf('#') + 1);
+  res.writeHead(shape.status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-query-error': `${code};${shape.status >= 500 ? 'Receiver' : 'Sender'}`,
+  });
+  res.end(JSON.stringify({ __type: shape.type, message: 'Fault injected by the sandbox' }));
+}
