@@ -18,7 +18,7 @@ export default defineConfig({
             AWS_ACCESS_KEY_ID: 'unit',
             AWS_SECRET_ACCESS_KEY: 'unit',
             POWERTOOLS_DEV: 'false',
-            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
             POWERTOOLS_TRACE_ENABLED: 'false',
             POWERTOOLS_METRICS_DISABLED: 'true',
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -27,8 +27,9 @@ interface ProxyOptions {
  * call, or a crash of the caller once the service did the work — with no branch in function code.
  */
 export async function startServiceProxy(options: ProxyOptions): Promise<ServiceProxy> {
+  let ownPort = 0;
   const server = createServer((req, res) => {
-    void handle(req, res, options).catch((error: unknown) => {
+    void handle(req, res, options, ownPort).catch((error: unknown) => {
       options.log.warn(`proxy:${options.service}`, String(error));
       res.destroy();
     });
@@ -36,8 +37,9 @@ export async function startServiceProxy(options: ProxyOptions): Promise<ServiceP
   server.keepAliveTimeout = 5_000;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  ownPort = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: ownPort,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -46,15 +48,18 @@ export async function startServiceProxy(options: ProxyOptions): Promise<ServiceP
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyOptions, ownPort: number): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  // Queue URLs name the host the client used (this proxy); the emulator knows them by its own port.
+  const toUpstream = (text: string) => text.replaceAll(`localhost:${ownPort}`, `localhost:${options.upstream.port}`);
+  const body = Buffer.from(toUpstream(Buffer.concat(chunks).toString('utf8')), 'utf8');
   const call = describeCall(options.service, req, body);
   const rule = options.plan.take(call);
   if (rule?.kind === 'fail') return void injectedError(res, options.service, rule);
 
-  const upstream = request({ host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers: req.headers });
+  const headers = { ...req.headers, host: toUpstream(String(req.headers.host ?? '')), 'content-length': String(body.length) };
+  const upstream = request({ host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers });
   upstream.end(body);
   const [answer] = (await once(upstream, 'response')) as [IncomingMessage];
   const answerChunks: Buffer[] = [];

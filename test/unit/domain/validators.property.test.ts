@@ -3,6 +3,8 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
   GetCommand,
   QueryCommand,
   TransactGetCommand,
@@ -19,7 +21,9 @@ import { adminClaims, httpEvent, lambdaContext } from '../events.ts';
 /**
  * SPEC §4: "No request may produce a 5xx because of what the client sent." Random paths, queries,
  * headers and bodies go to every route of the catalog, me, orders, admin and events functions, with
- * DynamoDB and SQS answering empty: whatever the request, the answer is never a 5xx.
+ * DynamoDB and SQS answering empty — but refusing, as the real services do, what breaks their limits
+ * (SPEC §2: nesting, empty attribute names, item size, malformed text): whatever the request, the
+ * answer is never a 5xx.
  */
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -39,6 +43,29 @@ function updatedItem(input: { Key?: Record<string, unknown>; ReturnValues?: stri
   return { Attributes: item };
 }
 
+/** No unpaired surrogate: what UTF-8, and so DynamoDB, can carry. */
+const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8') === text;
+
+/** DynamoDB's own validation of written values: what the API must never let client data reach. */
+function dynamoLimitProblem(value: unknown, depth = 0): string | undefined {
+  if (depth > 32) return 'Nesting Levels have exceeded supported limits';
+  if (typeof value === 'string') return wellFormed(value) ? undefined : 'Invalid UTF-8 string';
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (!Array.isArray(value) && key === '') return 'Empty attribute name';
+    if (!Array.isArray(value) && !wellFormed(key)) return 'Invalid UTF-8 attribute name';
+    const problem = dynamoLimitProblem(child, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function enforceDynamoLimits(input: object): void {
+  const written = JSON.stringify(input).length;
+  const problem = written > 400 * 1024 ? 'Item size has exceeded the maximum allowed size' : dynamoLimitProblem(input);
+  if (problem) throw Object.assign(new Error(problem), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
 type Handler = (event: HttpEvent, context: typeof lambdaContext) => Promise<HttpResult>;
 const handlers: Partial<Record<string, Handler>> = {};
 const AREAS = ['catalog', 'me', 'orders', 'admin', 'events'] as const;
@@ -47,9 +74,14 @@ beforeAll(async () => {
   dynamo.onAnyCommand().resolves({});
   dynamo.on(GetCommand).resolves({});
   dynamo.on(QueryCommand).resolves({ Items: [], Count: 0 });
-  dynamo.on(UpdateCommand).callsFake(updatedItem);
+  dynamo.on(UpdateCommand).callsFake(async (input) => {
+    enforceDynamoLimits(input);
+    return updatedItem(input);
+  });
+  dynamo.on(PutCommand).callsFake(async (input: object) => (enforceDynamoLimits(input), {}));
+  dynamo.on(TransactWriteCommand).callsFake(async (input: object) => (enforceDynamoLimits(input), {}));
   dynamo.on(TransactGetCommand).resolves({ Responses: [] });
-  dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  dynamo.on(BatchWriteCommand).callsFake(async (input: object) => (enforceDynamoLimits(input), { UnprocessedItems: {} }));
   dynamo.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, unknown> }) => ({
     Responses: Object.fromEntries(Object.keys(input.RequestItems).map((table) => [table, []])),
     UnprocessedKeys: {},
@@ -78,7 +110,16 @@ const isoInstant = mostly(
   fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2026-11-24T10:00:00+02:00', '2026-02-30T00:00:00Z', 'tomorrow', ''),
 );
-const attributes = fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+/** Free-form objects: small ones, and ones past every limit of SPEC §2 (depth, keys, size, text). */
+const nested = (depth: number, leaf: unknown = 1): unknown => (depth === 0 ? leaf : { a: nested(depth - 1, leaf) });
+const attributes = fc.oneof(
+  { weight: 4, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) },
+  fc.integer({ min: 6, max: 40 }).map((depth) => ({ deep: nested(depth) })),
+  fc.integer({ min: 6, max: 40 }).map((depth) => ({ list: [nested(depth)] })),
+  fc.constantFrom({ '': 1 }, { ok: { '': 'x' } }, { ['k'.repeat(65)]: 1 }, { big: 'x'.repeat(17 * 1024) }),
+  fc.constantFrom({ bad: 'lone \ud800 surrogate' }, { ['\udfff']: 1 }, { ctl: 'bell\u0007' }, { nc: '\uffff' }),
+  fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 }), { maxKeys: 3 }),
+);
 const field = <T,>(valid: fc.Arbitrary<T>) => mostly(valid, junk);
 
 /** Bodies of each route: valid ones with edge values, corrupted field by field. */
@@ -86,7 +127,7 @@ const BODIES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   'PUT /products/{productId}': fc.record(
     {
       name: field(text(200)),
-      description: field(fc.string({ maxLength: 50 })),
+      description: field(fc.oneof(fc.string({ maxLength: 50 }), fc.string({ unit: 'binary', maxLength: 20 }))),
       priceCents: money,
       currency: field(fc.constantFrom('USD', 'EUR', 'JPY')),
       categories: field(fc.uniqueArray(validId, { maxLength: 10 })),
@@ -111,7 +152,7 @@ const BODIES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
       {
         items: field(fc.uniqueArray(fc.record({ productId: validId, quantity: fc.integer({ min: 1, max: 99 }) }), { minLength: 1, maxLength: 50, selector: (line) => line.productId })),
         promotionCode: field(validId),
-        paymentToken: field(fc.constantFrom('tok_ok', 'tok_decline')),
+        paymentToken: field(fc.constantFrom('tok_ok', 'tok_decline', 'tok_\uffff', 'tok_\ud800', 'x', 't'.repeat(129), 'tok ok')),
       },
       { requiredKeys: ['items', 'paymentToken'] },
     ),

@@ -1,6 +1,8 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { decodeTime } from 'ulid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/orders/api.ts';
 import { httpEvent, lambdaContext, parseBody } from '../events.ts';
@@ -24,11 +26,18 @@ beforeEach(() => {
   sqs.reset();
   dynamo.on(GetCommand).resolves({});
   dynamo.on(TransactWriteCommand).resolves({});
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
 });
 
+/** What DynamoDB answers when the idempotency record's condition fails: the record itself (ALL_OLD). */
+function keyAlreadyUsed(record: Record<string, unknown>) {
+  return Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: marshall(record) }, { Code: 'None' }, { Code: 'None' }],
+  });
+}
+
 describe('POST /orders', () => {
-  it('records a PENDING order, its event and idempotency record in one transaction, enqueues it, answers 202', async () => {
+  it('records the PENDING order with its token, its event and the idempotency record in one transaction, answers 202, calls no queue', async () => {
     const result = await place();
     expect(result.statusCode).toBe(202);
     const { orderId, status } = parseBody(result);
@@ -40,35 +49,42 @@ describe('POST /orders', () => {
     const items = writes[0]!.args[0].input.TransactItems!;
     expect(items.map((item) => item.Put?.Item?.__edb_e__)).toEqual(['idempotency', 'order', 'orderEvent']);
     expect(items.every((item) => item.Put?.ConditionExpression?.includes('attribute_not_exists'))).toBe(true);
-    expect(items[1]!.Put!.Item).toMatchObject({ orderId, status: 'PENDING', userId: 'user-1' });
-
-    const sent = sqs.commandCalls(SendMessageCommand);
-    expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!.args[0].input.MessageBody!)).toEqual({ orderId, paymentToken: 'tok_ok' });
+    expect(items[0]!.Put!.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    const order = items[1]!.Put!.Item!;
+    expect(order).toMatchObject({ orderId, status: 'PENDING', userId: 'user-1', paymentToken: 'tok_ok' });
+    // One clock: createdAt is the instant the ULID encodes; the order is in the sparse pending index.
+    expect(order['createdAt']).toBe(new Date(decodeTime(orderId)).toISOString());
+    expect(order['gsi3pk']).toBeDefined();
+    expect(sqs.calls()).toHaveLength(0);
   });
 
-  it('replays the same key and body with the same order id, and re-enqueues a still-PENDING order', async () => {
+  it('replays the same key and body with the same order id, from the cancelled transaction alone', async () => {
     const first = parseBody(await place());
     const record = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
-    dynamo.on(GetCommand, { Key: { pk: record.pk, sk: record.sk } }).resolves({ Item: record });
-    dynamo.on(GetCommand, { Key: { pk: `$commerce#orderId_${first.orderId}`, sk: '$order_1' } }).resolves({
-      Item: { ...dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!.Item },
-    });
+    dynamo.on(TransactWriteCommand).rejects(keyAlreadyUsed(record));
     const again = await place({ body: { paymentToken: 'tok_ok', items: [{ quantity: 2, productId: 'p1' }] } });
     expect(again.statusCode).toBe(202);
     expect(parseBody(again).orderId).toBe(first.orderId);
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
+    // No read before the write, none after it: the condition's failure carried the record.
+    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
+    expect(sqs.calls()).toHaveLength(0);
   });
 
   it('answers 409 IDEMPOTENCY_KEY_REUSED for the same key with another body, writing nothing', async () => {
     await place();
     const record = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
-    dynamo.on(GetCommand, { Key: { pk: record.pk, sk: record.sk } }).resolves({ Item: record });
-    const result = await place({ body: { ...body, paymentToken: 'other' } });
+    dynamo.on(TransactWriteCommand).rejects(keyAlreadyUsed(record));
+    const result = await place({ body: { ...body, paymentToken: 'tok_other' } });
     expect(result.statusCode).toBe(409);
     expect(parseBody(result).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('gives ids whose order is the order of their createdAt, also within one millisecond', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(parseBody(await place({ key: `key-order-${String(i).padStart(4, '0')}` })).orderId);
+    expect([...ids].sort()).toEqual(ids);
+    const created = dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems![1]!.Put!.Item!['createdAt'] as string);
+    expect([...created].sort()).toEqual(created);
   });
 
   it('refuses bad input before writing anything', async () => {
@@ -85,14 +101,33 @@ describe('POST /orders', () => {
       expect(parseBody(result).error.code).toBe('VALIDATION_FAILED');
     }
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('answers 503 when the queue is unreachable, so the client retries with its key', async () => {
-    sqs.on(SendMessageCommand).rejects(new Error('network down'));
-    const result = await place();
+  it('answers 503 with Retry-After when DynamoDB is slow or unavailable, never a bare 500', async () => {
+    for (const failure of [
+      Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }),
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('Internal server error'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' }),
+    ]) {
+      dynamo.on(TransactWriteCommand).rejects(failure);
+      const result = await place();
+      expect(result.statusCode).toBe(503);
+      expect(parseBody(result).error.code).toBe('UNAVAILABLE');
+      expect(result.headers?.['retry-after']).toBeDefined();
+    }
+  });
+
+  it('answers 503 before the function times out when a dependency hangs', async () => {
+    dynamo.on(TransactWriteCommand).callsFake(() => new Promise(() => {}));
+    const started = Date.now();
+    const result = await handler(
+      httpEvent({ routeKey: 'POST /orders', body, headers: { 'idempotency-key': 'key-hanging-1' } }),
+      { ...lambdaContext, getRemainingTimeInMillis: () => 1_500 },
+    );
     expect(result.statusCode).toBe(503);
-    expect(parseBody(result).error.code).toBe('UNAVAILABLE');
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(Date.now() - started).toBeLessThan(1_400);
   });
 });
 
@@ -128,7 +163,6 @@ describe('POST /orders from the cart', () => {
     expect(result.statusCode).toBe(400);
     expect(parseBody(result).error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'fromCart' }] });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('refuses a body with both items and fromCart, or neither', async () => {
@@ -140,7 +174,7 @@ describe('POST /orders from the cart', () => {
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
-  it('replays a fromCart request by its key without reading the (by now emptied) cart', async () => {
+  it('replays a fromCart request by its key once the cart is empty (the one case that reads the record)', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [line('a', 1, future)] });
     const first = parseBody(await place({ body: cartBody }));
     const record = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
@@ -149,7 +183,7 @@ describe('POST /orders from the cart', () => {
     const again = await place({ body: cartBody });
     expect(again.statusCode).toBe(202);
     expect(parseBody(again).orderId).toBe(first.orderId);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });
 

@@ -21,7 +21,7 @@ describe('settle-order worker', () => {
   it('reports only the failed records: a malformed message fails, the rest of the batch is acknowledged', async () => {
     dynamo.on(GetCommand).resolves({ Item: orderItem('done', 'CONFIRMED') });
     const result = (await handler(
-      { Records: [sqsRecord('m1', message('done')), sqsRecord('m2', '{not json'), sqsRecord('m3', JSON.stringify({ orderId: 'x' }))] },
+      { Records: [sqsRecord('m1', message('done')), sqsRecord('m2', '{not json'), sqsRecord('m3', JSON.stringify({ paymentToken: 'tok_ok' }))] },
       lambdaContext,
     )) as SQSBatchResponse;
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);

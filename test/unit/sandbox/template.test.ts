@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedTemplateError } from '../../../sandbox/errors.ts';
 import { TemplateResolver } from '../../../sandbox/intrinsics.ts';
+import { readSchedules } from '../../../sandbox/schedules.ts';
 import { resourcesOfType, synthesizeTemplate, type CfnTemplate } from '../../../sandbox/template.ts';
 import { readEventSourceMappings, readFunctions } from '../../../sandbox/topology/functions.ts';
 import { readHttpApi } from '../../../sandbox/topology/routes.ts';
@@ -87,6 +88,7 @@ describe('the topology read from the template', () => {
     expect(table!.globalSecondaryIndexes.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([
       ['gsi1', 'ALL'],
       ['gsi2', 'ALL'],
+      ['gsi3', 'ALL'],
     ]);
   });
 
@@ -110,7 +112,8 @@ describe('the topology read from the template', () => {
     const functions = readFunctions(template, resolver);
     const mappings = readEventSourceMappings(template, resolver, functions, facts().streamArns);
     const sqs = mappings.find((mapping) => mapping.kind === 'sqs')!;
-    const stream = mappings.find((mapping) => mapping.kind === 'dynamodb-stream')!;
+    const projector = functions.find((fn) => fn.entry === 'lambdas/projections/project-orders.ts')!;
+    const stream = mappings.find((mapping) => mapping.kind === 'dynamodb-stream' && mapping.functionLogicalId === projector.logicalId)!;
     expect(sqs).toMatchObject({ batchSize: 10, batchingWindowSeconds: 1, reportBatchItemFailures: true, maximumConcurrency: 5 });
     expect(stream).toMatchObject({
       startingPosition: 'TRIM_HORIZON',
@@ -122,6 +125,25 @@ describe('the topology read from the template', () => {
       onFailureQueueLogicalId: expect.stringContaining('ProjectionFailures'),
       filterPatterns: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { __edb_e__: { S: ['order'] } } } }],
     });
+  });
+
+  it('reads the outbox relay mapping and the backstop schedule', () => {
+    const resolver = new TemplateResolver(template, facts());
+    const functions = readFunctions(template, resolver);
+    const relay = functions.find((fn) => fn.entry === 'lambdas/orders/relay-placed-orders.ts')!;
+    const backstop = functions.find((fn) => fn.entry === 'lambdas/orders/backstop.ts')!;
+    const mapping = readEventSourceMappings(template, resolver, functions, facts().streamArns).find((m) => m.functionLogicalId === relay.logicalId);
+    expect(mapping).toMatchObject({
+      kind: 'dynamodb-stream',
+      reportBatchItemFailures: true,
+      bisectBatchOnFunctionError: true,
+      onFailureQueueLogicalId: expect.stringContaining('OutboxFailures'),
+      filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['order'] }, status: { S: ['PENDING'] } } } }],
+    });
+    expect(readSchedules(template, resolver, functions)).toEqual([
+      { logicalId: expect.stringContaining('BackstopSchedule'), expression: 'rate(1 minute)', intervalMs: 60_000, functionLogicalIds: [backstop.logicalId] },
+    ]);
+    expect(backstop.environment).toMatchObject({ PENDING_ORDER_TIMEOUT_SECONDS: '300', PENDING_ORDER_MAX_REDRIVES: '3' });
   });
 
   it('maps every route to its function and protects non-public routes with the JWT authorizer', () => {
