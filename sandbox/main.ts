@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on this machine. Persistent under `.sandbox/` unless `--in-memory`
- * (or SANDBOX_IN_MEMORY=1); PORT picks the HTTP port. Ctrl-C stops everything.
+ * (or SANDBOX_IN_MEMORY=1); PORT picks the HTTP port, SANDBOX_DATA_DIR another state directory.
+ * Ctrl-C stops everything.
  */
 import { SandboxError } from './errors.ts';
 import { startSandbox } from './index.ts';
@@ -11,12 +12,14 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const inMemory = process.argv.includes('--in-memory') || process.env['SANDBOX_IN_MEMORY'] === '1';
 const port = process.env['PORT'] === undefined ? 3000 : Number(process.env['PORT']);
+const dataDir = process.env['SANDBOX_DATA_DIR'] || undefined;
 const startedAt = Date.now();
 
 try {
   const sandbox = await startSandbox({
     port,
     inMemory,
+    dataDir,
     onProgress: (message) => console.log(`[sandbox] ${message}`),
   });
   const customer = await sandbox.issueToken({ sub: 'customer-1', email: 'customer@example.com' });

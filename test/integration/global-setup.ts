@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startSandbox } from '../../sandbox/index.ts';
+import { BACKSTOP_TIMEOUT_SECONDS } from './settling.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,7 +11,8 @@ declare module 'vitest' {
 
 /**
  * One in-memory sandbox for the whole integration project, on a random port. Tests reach it over
- * HTTP only. Failed queue messages come back after 2 s instead of the template's visibility timeout.
+ * HTTP only. Failed queue messages come back after 2 s instead of the template's visibility timeout,
+ * and the backstop treats an order as stuck after 3 s instead of 5 minutes.
  * SANDBOX_LOGS=1 shows function output.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -21,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     inMemory: true,
     logs: process.env['SANDBOX_LOGS'] === '1',
     visibilityTimeoutSeconds: 2,
+    // Stuck orders are re-driven after seconds, not minutes, when a test runs the backstop.
+    env: { PENDING_ORDER_TIMEOUT_SECONDS: String(BACKSTOP_TIMEOUT_SECONDS) },
   });
   project.provide('sandboxUrl', sandbox.url);
   return () => sandbox.stop();

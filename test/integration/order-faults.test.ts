@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, info, type Reply } from './client.ts';
+import { admin, customer, placeOrder, stockedProduct, stockOf } from './fixtures.ts';
+import { expectNoServerFault, expectSettledOnce, recordedOrders, untilAllFinal } from './settling.ts';
+
+/**
+ * SPEC §1: every accepted order reaches CONFIRMED or REJECTED without any client retry, whatever
+ * fails on the way. Each test injects its fault for real through the sandbox's fault controls
+ * (docs/sandbox.md), then runs the backstop until every order — answered 202, or recorded although
+ * the client saw an error — is final, the stock exact and nothing settled twice.
+ */
+const fault = (rule: Record<string, unknown>) => call('POST', '/_sandbox/faults', { body: rule });
+
+afterEach(async () => {
+  await call('DELETE', '/_sandbox/faults');
+});
+
+async function burst(token: string, productId: string, count: number, concurrency = 8): Promise<Reply[]> {
+  const replies: Reply[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        replies.push(await placeOrder(token, [{ productId, quantity: 1 }]));
+      }
+    }),
+  );
+  return replies;
+}
+
+/** Confirmed units match the stock taken, and every recorded order (seen or not) is final. */
+async function expectSettledExactly(userIds: string[], replies: Reply[], productId: string, initialStock: number) {
+  const { dynamodbEndpoint, tableName } = await info();
+  const recorded = await recordedOrders(dynamodbEndpoint, tableName, userIds);
+  const accepted = replies.filter((reply) => reply.status === 202).map((reply) => reply.body.orderId as string);
+  expect(recorded).toEqual(expect.arrayContaining(accepted));
+  const { states, events } = await untilAllFinal(recorded);
+  expectSettledOnce(states, events);
+  const confirmed = [...states.values()].filter((state) => state.status === 'CONFIRMED').length;
+  expect(await stockOf(productId)).toBe(initialStock - confirmed);
+  return { recorded, accepted, states };
+}
+
+describe('accepted orders under faults', () => {
+  it('settle although every send of the outbox relay to SQS fails: the backstop re-drives them', async () => {
+    const productId = await stockedProduct(500, { w1: 100 });
+    const { userId, token } = await customer();
+    expect((await fault({ service: 'sqs', operation: 'SendMessageBatch', function: 'RelayPlacedOrders', count: 1000 })).status).toBe(200);
+    const replies = await burst(token, productId, 20);
+    expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(202));
+    const { states } = await expectSettledExactly([userId], replies, productId, 100);
+    expect([...states.values()].every((state) => state.status === 'CONFIRMED')).toBe(true);
+  });
+
+  it('settle, and clients get 202 or 503 with Retry-After, while DynamoDB is paused past the API timeout', async () => {
+    const productId = await stockedProduct(500, { w1: 100 });
+    const { userId, token } = await customer();
+    const sending = burst(token, productId, 16, 8);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fault({ service: 'dynamodb', pauseMs: 12_000 })).status).toBe(200);
+    const replies = await sending;
+    expectNoServerFault(replies);
+    expect(replies.some((reply) => reply.status === 503)).toBe(true);
+    const { recorded, states } = await expectSettledExactly([userId], replies, productId, 100);
+    expect(recorded.length).toBeGreaterThanOrEqual(replies.filter((reply) => reply.status === 202).length);
+    expect([...states.values()].every((state) => state.status === 'CONFIRMED')).toBe(true);
+  });
+
+  it('settle exactly once when the worker crashes between its transaction and the message delete', async () => {
+    const productId = await stockedProduct(500, { w1: 10 });
+    const { userId, token } = await customer();
+    expect((await fault({ service: 'dynamodb', operation: 'TransactWriteItems', function: 'SettleOrder', crash: true, count: 3 })).status).toBe(200);
+    const replies = await burst(token, productId, 6, 3);
+    expect(replies.map((reply) => reply.status)).toEqual(Array(6).fill(202));
+    const { states } = await expectSettledExactly([userId], replies, productId, 10);
+    expect([...states.values()].every((state) => state.status === 'CONFIRMED')).toBe(true);
+    // The crashes really happened: every crash rule was used up.
+    expect((await call('GET', '/_sandbox/faults')).body.faults).toEqual([]);
+  });
+});
+
+describe('the sandbox fault controls', () => {
+  it('fail the next N calls of one API, and record which API each function called', async () => {
+    const productId = await stockedProduct(500, { w1: 5 });
+    expect((await fault({ service: 'dynamodb', operation: 'Query', function: 'CatalogApi', count: 3, error: 'throttle' })).status).toBe(200);
+    const reply = await call('GET', `/products/${productId}/inventory`, { token: await admin() });
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await call('GET', '/_sandbox/faults')).body.faults).toEqual([]);
+    expect((await call('GET', `/products/${productId}/inventory`, { token: await admin() })).status).toBe(200);
+    const { calls } = (await call('GET', '/_sandbox/calls')).body;
+    const catalog = Object.entries(calls).find(([fn]) => fn.includes('CatalogApi'))![1];
+    expect(catalog).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+  });
+
+  it('refuse rules they cannot apply', async () => {
+    expect((await fault({ service: 's3' })).status).toBe(400);
+    expect((await fault({ service: 'sqs', crash: true })).status).toBe(400);
+    expect((await fault({ service: 'sqs', pauseMs: 1000 })).status).toBe(400);
+    expect((await fault({ service: 'dynamodb', count: 0 })).status).toBe(400);
+  });
+});
