@@ -109,9 +109,11 @@ describe('a sandbox killed with SIGKILL mid-burst', () => {
       }),
     );
     await killed;
+    console.log(`killed after ${answered} answers, ${accepted.length} accepted`);
     expect(accepted.length).toBeGreaterThanOrEqual(30);
 
     await startSandboxProcess(dataDir, port);
+    console.log('restarted');
     const { dynamodbEndpoint, tableName } = (await api(base, 'GET', '/_sandbox/info')).body;
     const recorded = await recordedOrders(dynamodbEndpoint, tableName, [userId]);
     expect(recorded).toEqual(expect.arrayContaining(accepted));
@@ -121,5 +123,5 @@ describe('a sandbox killed with SIGKILL mid-burst', () => {
     expect(confirmed).toBe(recorded.length);
     const stock = await api<{ total: number }>(base, 'GET', `/products/${productId}/inventory`, adminToken);
     expect(stock.body.total).toBe(500 - confirmed);
-  });
+  }, 300_000);
 });
