@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -10,8 +11,8 @@ import type { TableSpec } from '../topology/storage.ts';
 
 /**
  * Creates each table exactly as the template declares it (keys, GSIs with their projections, LSIs,
- * stream). A table that already exists (persistent mode) is kept as is, with a warning if its shape
- * no longer matches the template. Returns each streamed table's stream ARN, by logical id.
+ * stream). A table that already exists (persistent mode) is kept, gains the GSIs the template added
+ * since, and is warned about if its shape otherwise no longer matches the template. Returns each streamed table's stream ARN, by logical id.
  */
 export async function provisionTables(client: DynamoDBClient, tables: readonly TableSpec[], log: SandboxLog): Promise<Record<string, string>> {
   const described = await Promise.all(tables.map((table) => ensureTable(client, table, log)));
@@ -27,8 +28,9 @@ async function ensureTable(client: DynamoDBClient, table: TableSpec, log: Sandbo
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table.name }));
     if (Table) {
-      warnOnDrift(table, Table, log);
-      return Table;
+      const upgraded = await addMissingIndexes(client, table, Table, log);
+      warnOnDrift(table, upgraded, log);
+      return upgraded;
     }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -47,6 +49,27 @@ async function ensureTable(client: DynamoDBClient, table: TableSpec, log: Sandbo
     }),
   );
   return TableDescription ?? {};
+}
+
+/**
+ * A persisted table from before the template gained a GSI gets it, as a deploy would add it; the
+ * index is backfilled from the existing items. One index per UpdateTable, as DynamoDB requires.
+ */
+async function addMissingIndexes(client: DynamoDBClient, table: TableSpec, existing: TableDescription, log: SandboxLog): Promise<TableDescription> {
+  const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = table.globalSecondaryIndexes.filter((index) => !present.has(index.IndexName));
+  for (const index of missing) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.name,
+        AttributeDefinitions: table.attributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    log.info('dynamodb', `Added index ${index.IndexName} to the persisted table ${table.name}`);
+  }
+  if (missing.length === 0) return existing;
+  return (await client.send(new DescribeTableCommand({ TableName: table.name }))).Table ?? existing;
 }
 
 function warnOnDrift(table: TableSpec, existing: TableDescription, log: SandboxLog): void {
