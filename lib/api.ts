@@ -96,7 +96,8 @@ export class Api extends Construct {
     const { database } = props;
     database.grant(this.functions.catalog, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], { indexes: true });
     database.grant(this.functions.me, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem']);
-    database.grant(this.functions.orders, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
+    // Placement is one transaction of Puts; reads are the order (GetItem), its events and the cart (Query).
+    database.grant(this.functions.orders, ['GetItem', 'Query', 'PutItem']);
     database.grant(this.functions.admin, ['Query', 'UpdateItem'], { indexes: true });
     database.grant(this.functions.events, ['BatchWriteItem']);
 

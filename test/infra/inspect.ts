@@ -135,14 +135,17 @@ export function asyncWiring(template: Template) {
   };
   const streamMapping = streamMappingOf('lambdas/projections/project-orders.ts');
   const metricsStreamMapping = streamMappingOf('lambdas/projections/project-metrics.ts');
+  const relayStreamMapping = streamMappingOf('lambdas/orders/relay-placed-orders.ts');
   const orderQueueId = refId(sqsMapping.Properties.EventSourceArn);
   return {
     sqsMapping,
     streamMapping,
     metricsStreamMapping,
+    relayStreamMapping,
     streamMappingCount: streamMappings.length,
     orderQueueId,
     dlqId: refId(resource(template, orderQueueId).Properties.RedrivePolicy?.deadLetterTargetArn),
     failureQueueId: refId(streamMapping.Properties.DestinationConfig?.OnFailure?.Destination),
+    outboxFailuresId: refId(relayStreamMapping.Properties.DestinationConfig?.OnFailure?.Destination),
   };
 }

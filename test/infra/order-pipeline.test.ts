@@ -105,3 +105,56 @@ describe('table stream → projector', () => {
     });
   });
 });
+
+describe('the outbox relay (decision 0004)', () => {
+  const { relayStreamMapping: relay, outboxFailuresId } = asyncWiring(template);
+
+  it('is invoked only for the INSERT of a PENDING order', () => {
+    const patterns = (relay.Properties.FilterCriteria?.Filters ?? []).map((filter: { Pattern: string }) => JSON.parse(filter.Pattern));
+    expect(patterns).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['order'] }, status: { S: ['PENDING'] } } } }]);
+  });
+
+  it('reports item failures, bisects, retries a bounded number of times, then describes the records on its own queue', () => {
+    expect(relay.Properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+    });
+    expect(resource(template, outboxFailuresId).Type).toBe('AWS::SQS::Queue');
+  });
+
+  it('sends to the order queue that the worker consumes', () => {
+    const relayFn = resource(template, refId(relay.Properties.FunctionName));
+    expect(relayFn.Properties.Environment.Variables.ORDER_QUEUE_URL).toEqual({ Ref: orderQueueId });
+  });
+});
+
+describe('the pending-order backstop', () => {
+  const [ruleId, rule] = single(template, 'AWS::Events::Rule');
+  const backstop = resource(template, refId(rule.Properties.Targets[0].Arn));
+
+  it('runs every minute, with bounded retries of its invocation', () => {
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 } })]);
+    expect(ruleId).toContain('BackstopSchedule');
+  });
+
+  it('is configured with the timeout and re-drive count of lib/settings.ts and the order queue', () => {
+    expect(backstop.Metadata['commerce:entry']).toBe('lambdas/orders/backstop.ts');
+    expect(backstop.Properties.Environment.Variables).toMatchObject({
+      PENDING_ORDER_TIMEOUT_SECONDS: String(settings.pendingOrderTimeoutSeconds),
+      PENDING_ORDER_MAX_REDRIVES: String(settings.pendingOrderMaxRedrives),
+      ORDER_QUEUE_URL: { Ref: orderQueueId },
+    });
+  });
+
+  it('may be invoked by EventBridge from this rule only', () => {
+    single(template, 'AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+});

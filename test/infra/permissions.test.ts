@@ -8,7 +8,7 @@ const functions = appFunctions(synthesized);
 
 // Logical ids read as names, so expectations below say `<Table.Arn>` rather than a hash.
 const [tableId] = single(template, 'AWS::DynamoDB::GlobalTable');
-const { orderQueueId, failureQueueId } = asyncWiring(template);
+const { orderQueueId, failureQueueId, outboxFailuresId } = asyncWiring(template);
 
 /** `action on resource` lines of a function's role, with logical ids replaced by names. */
 function grants(fn: AppFunction): string[] {
@@ -16,6 +16,7 @@ function grants(fn: AppFunction): string[] {
     [tableId]: 'Table',
     [orderQueueId]: 'OrderQueue',
     [failureQueueId]: 'ProjectionFailures',
+    [outboxFailuresId]: 'OutboxFailures',
     [refId(fn.properties.LoggingConfig.LogGroup)]: 'OwnLogGroup',
   };
   return grantsOf(template, fn.roleId)
@@ -26,6 +27,7 @@ function grants(fn: AppFunction): string[] {
 const on = (resourceName: string, ...actions: string[]) => actions.map((a) => `dynamodb:${a} on ${resourceName}`);
 const TABLE = '<Table.Arn>';
 const INDEXES = '<Table.Arn>/index/*';
+const PENDING_INDEX = '<Table.Arn>/index/gsi3';
 const STREAM = '<Table.StreamArn>';
 
 /**
@@ -38,7 +40,9 @@ const dynamodbAccess: Record<string, string[]> = {
     ...on(INDEXES, 'Query'),
   ],
   'lambdas/me/api.ts': on(TABLE, 'BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
-  'lambdas/orders/api.ts': on(TABLE, 'BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
+  'lambdas/orders/api.ts': on(TABLE, 'GetItem', 'PutItem', 'Query'),
+  'lambdas/orders/relay-placed-orders.ts': on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
+  'lambdas/orders/backstop.ts': [...on(TABLE, 'PutItem', 'UpdateItem'), ...on(PENDING_INDEX, 'Query')],
   'lambdas/admin/api.ts': [...on(TABLE, 'Query', 'UpdateItem'), ...on(INDEXES, 'Query')],
   'lambdas/events/api.ts': on(TABLE, 'BatchWriteItem'),
   'lambdas/orders/settle-order.ts': on(
@@ -100,11 +104,11 @@ describe('function roles', () => {
   });
 
   it('only the functions that query a GSI can read /index/*', () => {
-    expect(entriesWith((g) => g.includes('/index/'))).toEqual(['lambdas/admin/api.ts', 'lambdas/catalog/api.ts']);
+    expect(entriesWith((g) => g.includes('/index/'))).toEqual(['lambdas/admin/api.ts', 'lambdas/catalog/api.ts', 'lambdas/orders/backstop.ts']);
   });
 
-  it('only the orders API can enqueue orders', () => {
-    expect(entriesWith((g) => g === 'sqs:SendMessage on <OrderQueue.Arn>')).toEqual(['lambdas/orders/api.ts']);
+  it('only the outbox relay and the backstop can enqueue orders; the API records them only', () => {
+    expect(entriesWith((g) => g === 'sqs:SendMessage on <OrderQueue.Arn>')).toEqual(['lambdas/orders/backstop.ts', 'lambdas/orders/relay-placed-orders.ts']);
   });
 
   it('only the settle-order worker can consume orders', () => {
@@ -113,10 +117,11 @@ describe('function roles', () => {
     ]);
   });
 
-  it('only the two projectors read the stream and write projection failures', () => {
+  it('only the two projectors and the outbox relay read the stream; each writes its own failure queue', () => {
     const projectors = ['lambdas/projections/project-metrics.ts', 'lambdas/projections/project-orders.ts'];
-    expect(entriesWith((g) => g.endsWith(`on ${STREAM}`))).toEqual(projectors);
+    expect(entriesWith((g) => g.endsWith(`on ${STREAM}`))).toEqual(['lambdas/orders/relay-placed-orders.ts', ...projectors]);
     expect(entriesWith((g) => g === 'sqs:SendMessage on <ProjectionFailures.Arn>')).toEqual(projectors);
+    expect(entriesWith((g) => g === 'sqs:SendMessage on <OutboxFailures.Arn>')).toEqual(['lambdas/orders/relay-placed-orders.ts']);
   });
 
   it('only the metrics projector writes to the archive, and only objects under metrics/', () => {

@@ -27,10 +27,10 @@ describe('the single table', () => {
     });
   });
 
-  it('has exactly the GSIs gsi1 and gsi2, keyed on string gsiNpk/gsiNsk', () => {
+  it('has exactly the GSIs gsi1, gsi2 and gsi3 (sparse: PENDING orders), keyed on string gsiNpk/gsiNsk', () => {
     const indexes = table.Properties.GlobalSecondaryIndexes;
-    expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
-    for (const n of [1, 2]) {
+    expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    for (const n of [1, 2, 3]) {
       expect(indexes[n - 1].KeySchema).toEqual([
         { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
         { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
@@ -61,6 +61,7 @@ describe('the single table', () => {
     expect(replica.GlobalSecondaryIndexes).toEqual([
       { IndexName: 'gsi1', ContributorInsightsSpecification: { Enabled: true } },
       { IndexName: 'gsi2', ContributorInsightsSpecification: { Enabled: true } },
+      { IndexName: 'gsi3', ContributorInsightsSpecification: { Enabled: true } },
     ]);
   });
 

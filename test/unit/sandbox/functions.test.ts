@@ -39,8 +39,17 @@ export const handler = async (event: { sleep?: number; fail?: boolean }, context
 `,
 );
 
+// A slow init (module top level) of 1.5 s, longer than the function's 1 s Timeout.
+source(
+  'slow-init.ts',
+  `await new Promise((resolve) => setTimeout(resolve, 1500));
+export const handler = async (_event: unknown, context: any) => ({ remaining: context.getRemainingTimeInMillis(), appId: process.env.AWS_SDK_UA_APP_ID });
+`,
+);
+
 const specs = [
   spec('Local', relative(projectRoot, join(workDir, 'handler.ts')), 1),
+  spec('SlowInit', relative(projectRoot, join(workDir, 'slow-init.ts')), 1),
   spec('AwsClients', 'test/unit/sandbox/fixtures/aws-clients-handler.ts'),
 ];
 let broker: MessageBroker;
@@ -104,6 +113,21 @@ describe('sandbox functions', () => {
       ok: false,
       error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' },
     });
+  });
+
+  it('time the init phase on its own, as Lambda does: a slow init does not use up the Timeout', async () => {
+    const outcome = await functions.invoke('SlowInit', {});
+    expect(outcome).toMatchObject({ ok: true, payload: { appId: 'SlowInit.1' } });
+    expect((outcome as { payload: { remaining: number } }).payload.remaining).toBeGreaterThan(800);
+  });
+
+  it('crash one execution environment on demand (fault injection), failing its invocation', async () => {
+    const running = functions.invoke('Local', { sleep: 600 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Environments are named <logicalId>.<n>; the earlier timeout discarded the first ones.
+    const crashed = [1, 2, 3, 4, 5].some((n) => functions.crash(`Local.${n}`));
+    expect(crashed).toBe(true);
+    expect(await running).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
   });
 
   it('pick up an edited import on the next invocation', async () => {
