@@ -1,5 +1,8 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,8 +30,12 @@ export interface DynamoDbLocal {
  */
 export async function launchDynamoDbLocal(options: { dbPath: string | undefined }): Promise<DynamoDbLocal> {
   await requireJava17();
+  const pidFile = options.dbPath === undefined ? undefined : join(options.dbPath, 'dynamodb-local.pid');
+  if (pidFile) await stopOrphan(pidFile);
   const port = await findFreePort();
   const java = withoutTelemetry(() => spawn({ port, path: options.dbPath ?? null, sharedDb: true, stdio: 'pipe' }));
+  if (pidFile && java.pid !== undefined) await writeFile(pidFile, String(java.pid));
+  stopWhenOrphaned(java);
   const output: string[] = [];
   java.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   java.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -57,6 +64,42 @@ export async function launchDynamoDbLocal(options: { dbPath: string | undefined 
       await terminate(java);
     },
   };
+}
+
+/**
+ * DynamoDB Local acknowledges a write before it is on disk, and loses the last ones if killed; it
+ * writes everything out when stopped with SIGTERM. A sandbox killed with SIGKILL cannot stop it, so
+ * a watchdog does: a tiny shell that holds a pipe from this process sends SIGTERM to Java once the
+ * pipe closes — whenever and however this process ends.
+ */
+function stopWhenOrphaned(java: ChildProcess): void {
+  if (java.pid === undefined) return;
+  const watchdog = nodeSpawn('sh', ['-c', `cat >/dev/null; kill -TERM ${java.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+}
+
+/**
+ * The DynamoDB Local of a previous sandbox on the same data that is still running (its sandbox was
+ * killed): stopped gracefully before a new one opens the same files.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0 || !isDynamoDbLocal(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (isDynamoDbLocal(pid)) {
+    if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+    await sleep(100);
+  }
+}
+
+function isDynamoDbLocal(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+  } catch {
+    return false;
+  }
 }
 
 /**

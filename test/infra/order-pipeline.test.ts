@@ -142,7 +142,7 @@ describe('the pending-order backstop', () => {
   });
 
   it('is configured with the timeout and re-drive count of lib/settings.ts and the order queue', () => {
-    expect(backstop.Metadata['commerce:entry']).toBe('lambdas/orders/backstop.ts');
+    expect(backstop.Metadata?.['commerce:entry']).toBe('lambdas/orders/backstop.ts');
     expect(backstop.Properties.Environment.Variables).toMatchObject({
       PENDING_ORDER_TIMEOUT_SECONDS: String(settings.pendingOrderTimeoutSeconds),
       PENDING_ORDER_MAX_REDRIVES: String(settings.pendingOrderMaxRedrives),
