@@ -11,6 +11,8 @@ export const settings = {
   settlementMaxConcurrency: 5,
   /** Per-call budget of the settlement worker; the queue's visibility timeout is 6× this. */
   settlementTimeoutSeconds: 30,
+  /** An order PENDING longer than this is stuck: the backstop settles it and the oldest-pending alarm fires. */
+  pendingOrderTimeoutSeconds: 300,
   /** API stage throttling (requests/s and burst) protecting the table from a client flood. */
   apiRateLimit: 500,
   apiBurstLimit: 1000,
