@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommerceStack } from '../../lib/commerce-stack.ts';
 import { CommerceFunction } from '../../lib/function.ts';
-import { settings } from '../../lib/settings.ts';
+import { projectRoot, settings } from '../../lib/settings.ts';
 import { asyncWiring, type CfnResource, refId, show, single } from './inspect.ts';
 import { newApp, synthesize } from './synth.ts';
 
@@ -221,5 +223,17 @@ describe('business metric names', () => {
   it('use the construct ids of the functions that emit them (POWERTOOLS_SERVICE_NAME)', () => {
     const services = new Set(ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME));
     for (const service of ['OrdersApi', 'SettleOrder', 'ProjectOrders', 'EventsApi']) expect(services).toContain(service);
+  });
+});
+
+describe('docs/runbook.md', () => {
+  const runbook = readFileSync(join(projectRoot, 'docs/runbook.md'), 'utf8');
+  const sections = new Set([...runbook.matchAll(/^### `?([^`\s]+)`? —/gm)].map((m) => m[1]));
+  const services = ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string);
+
+  it.each(alarms.map((a) => [a.AlarmName as string]))('has a section for %s', (alarmName) => {
+    const what = alarmName.replace(/^Commerce-/, '');
+    const service = services.find((s) => what.startsWith(s) && ['Errors', 'Throttles', 'IteratorAge'].includes(what.slice(s.length)));
+    expect(sections).toContain(service ? `<Function>${what.slice(service.length)}` : what);
   });
 });
