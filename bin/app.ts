@@ -6,6 +6,7 @@ import { CommerceStack } from '../lib/commerce-stack.ts';
 const app = new App();
 new CommerceStack(app, app.node.tryGetContext('stackName') ?? 'Commerce', {
   ephemeral: app.node.tryGetContext('ephemeral') === 'true' || app.node.tryGetContext('ephemeral') === true,
+  alarmEmail: app.node.tryGetContext('alarmEmail'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -4,12 +4,15 @@ import { Api } from './api.ts';
 import { Archive } from './archive.ts';
 import { Database } from './database.ts';
 import { OrderPipeline } from './order-pipeline.ts';
+import { Observability } from './observability.ts';
 import { Projections } from './projections.ts';
 import { settings } from './settings.ts';
 
 export interface CommerceStackProps extends StackProps {
   /** Throwaway dev stack: turns off deletion protection and retain-on-delete (context `ephemeral=true`). */
   readonly ephemeral?: boolean;
+  /** Subscribed by email to the alarm topic (context `alarmEmail`). */
+  readonly alarmEmail?: string;
 }
 
 /** Composes the platform's constructs; each concern lives in its own construct. */
@@ -34,6 +37,12 @@ export class CommerceStack extends Stack {
     new OrderPipeline(this, 'OrderPipeline', { database, environment });
     const archive = new Archive(this, 'Archive', { ephemeral });
     new Projections(this, 'Projections', { database, archive, environment });
-    new Api(this, 'Api', { database, environment, ephemeral });
+    const api = new Api(this, 'Api', { database, environment, ephemeral });
+    // Last: it discovers the functions, queues and stream consumers composed above.
+    new Observability(this, 'Observability', {
+      database,
+      httpApi: api.httpApi,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
   }
 }

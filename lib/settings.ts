@@ -11,7 +11,7 @@ export const settings = {
   settlementMaxConcurrency: 5,
   /** Per-call budget of the settlement worker; the queue's visibility timeout is 6× this. */
   settlementTimeoutSeconds: 30,
-  /** An order still PENDING this long is re-driven by the backstop (SPEC §1). */
+  /** An order PENDING longer than this is stuck: the backstop re-drives it and the oldest-pending alarm fires. */
   pendingOrderTimeoutSeconds: 300,
   /** Re-drives of a stuck order before the backstop rejects it SETTLEMENT_FAILED. */
   pendingOrderMaxRedrives: 3,

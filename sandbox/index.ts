@@ -41,6 +41,8 @@ export interface SandboxOptions {
   env?: Record<string, string>;
   /** Function output and request lines on stdout/stderr. Default true. */
   logs?: boolean;
+  /** Scheduled rules fire at their rate (default); false: only on `POST /_sandbox/schedules` (tests). */
+  scheduleTimers?: boolean;
   /** Test-only: replaces every queue's VisibilityTimeout, so failed messages come back in seconds. */
   visibilityTimeoutSeconds?: number;
   /** Start-up progress, one line per step (used by `npm start`). */
@@ -174,7 +176,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const sweeper = (running.sweeper = new TtlSweeper(dynamodb, tables, ttlDeletions, log));
   sweeper.start();
   const schedules = (running.schedules = new Schedules(readSchedules(template, resolver, functionSpecs), functions, log));
-  schedules.start();
+  if (options.scheduleTimers ?? true) schedules.start();
 
   const queueMonitor = new QueueMonitor(broker, queues, queueUrls, mappings);
   const queueDepths = () => queueMonitor.depths();

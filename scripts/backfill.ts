@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Presets, SingleBar } from 'cli-progress';
-import { type BackfillProgress, DEFAULT_SEGMENTS, runBackfill } from './backfill/run.ts';
+import { DEFAULT_SEGMENTS, runBackfill } from './backfill/run.ts';
+import { gracefulInterruption, positiveInteger, progressBar, runCommand, sandboxTarget } from './command-line.ts';
 
 const USAGE = `Usage: npm run backfill -- [options]
 
@@ -31,13 +31,6 @@ Examples:
   npm run backfill -- --table Commerce-Table --segments 16
   npm run backfill -- --table t --endpoint http://localhost:8000 --reset
 `;
-
-function positiveInteger(name: string, text: string | undefined, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}, not ${text}`);
-  return value;
-}
 
 function parseCli(argv: string[]) {
   try {
@@ -70,70 +63,22 @@ function parseOptions(argv: string[]) {
   };
 }
 
-/** Without --table, the target is the local sandbox: it names its table and DynamoDB endpoint. */
-async function sandboxTarget(sandboxUrl: string): Promise<{ table: string; endpoint: string }> {
-  const url = `${sandboxUrl.replace(/\/$/, '')}/_sandbox/info`;
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch {
-    throw new Error(`No --table given and no sandbox answered at ${url}: start one with npm start, or pass --table`);
-  }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  const info = (await response.json()) as { tableName: string; dynamodbEndpoint: string };
-  return { table: info.tableName, endpoint: info.dynamodbEndpoint };
-}
-
-/** One bar on stderr (redrawn in a terminal, a line every few seconds otherwise). */
-function progressBar() {
-  const bar = new SingleBar(
-    {
-      stream: process.stderr,
-      format: 'backfill {bar} {percentage}% | {value}/{total} items scanned | {migrated} migrated, {skipped} skipped | eta {eta_formatted}',
-      noTTYOutput: true,
-      notTTYSchedule: 2000,
-      hideCursor: true,
-    },
-    Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(progress: BackfillProgress) {
-      const value = progress.scannedBefore + progress.scanned;
-      // The table's item count is an estimate: never let it claim more than 100%.
-      const total = Math.max(progress.estimatedTotal, value, 1);
-      const payload = { migrated: progress.migrated, skipped: progress.skipped };
-      if (!started) bar.start(total, value, payload);
-      else {
-        bar.setTotal(total);
-        bar.update(value, payload);
-      }
-      started = true;
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const target = cli.table ? { table: cli.table, ...(cli.endpoint ? { endpoint: cli.endpoint } : {}) } : await sandboxTarget(cli.sandbox);
+  const target = cli.table
+    ? { table: cli.table, ...(cli.endpoint ? { endpoint: cli.endpoint } : {}) }
+    : await sandboxTarget(cli.sandbox, '--table').then((info) => ({ table: info.tableName, endpoint: info.dynamodbEndpoint }));
 
-  const bar = progressBar();
-  const interruption = new AbortController();
-  // Wrappers (npm, tsx) relay the terminal's Ctrl-C, so one keypress can arrive twice: only the
-  // first counts. Draining takes one page per segment; Ctrl-\\ still quits at once.
-  const stopGracefully = () => {
-    if (interruption.signal.aborted) return;
-    bar.stop(); // the bar owns the line it redraws: close it before writing anything else
-    process.stderr.write('stopping after the pages in flight (Ctrl-\\ quits at once; the checkpoint still holds)…\n');
-    interruption.abort();
-  };
-  process.on('SIGINT', stopGracefully);
-  process.on('SIGTERM', stopGracefully);
+  const bar = progressBar('backfill {bar} {percentage}% | {value}/{total} items scanned | {migrated} migrated, {skipped} skipped | eta {eta_formatted}');
+  // Draining takes one page per segment; Ctrl-\\ still quits at once.
+  const signal = gracefulInterruption(
+    () => bar.stop(), // the bar owns the line it redraws: close it before writing anything else
+    'stopping after the pages in flight (Ctrl-\\ quits at once; the checkpoint still holds)…',
+  );
 
   const result = await runBackfill({
     ...target,
@@ -142,8 +87,9 @@ async function main(): Promise<number> {
     ...(cli.pageSize ? { pageSize: cli.pageSize } : {}),
     reset: cli.reset,
     checkpointDir: cli['checkpoint-dir'],
-    signal: interruption.signal,
-    onProgress: (progress) => bar.update(progress),
+    signal,
+    // The table's item count is an estimate (refreshed about every six hours).
+    onProgress: (p) => bar.update(p.scannedBefore + p.scanned, p.estimatedTotal, { migrated: p.migrated, skipped: p.skipped }),
   }).finally(() => bar.stop());
 
   const summary = `${result.scanned} items scanned, ${result.migrated} migrated, ${result.skipped} skipped in ${result.totalSegments} segments`;
@@ -155,12 +101,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    process.stderr.write(`backfill failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCommand('backfill', main);

@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ulid } from 'ulid';
 import { putMetricEvents, UnprocessedEventsError } from '../adapters/metrics-store.ts';
 import { config } from '../config.ts';
@@ -7,6 +8,7 @@ import { postEventsSchema } from '../domain/schemas.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { caller, type HttpEvent, jsonBody } from '../http/request.ts';
 import { json } from '../http/respond.ts';
+import { metrics } from '../observability.ts';
 
 /**
  * POST /events: up to 500 metric events, each into a random shard of its metric's hour (AP14),
@@ -29,6 +31,9 @@ async function postEvents(event: HttpEvent) {
     if (error instanceof UnprocessedEventsError) throw new UnavailableError('The metrics store is busy; retry shortly', 1);
     throw error;
   }
+  // Only the service dimension: a metric's own name would make one CloudWatch metric per client-chosen name.
+  metrics.addMetric('MetricEventsIngested', MetricUnit.Count, drafts.length);
+  metrics.publishStoredMetrics();
   return json(202, { accepted: drafts.length });
 }
 

@@ -1,11 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { countConfirmedOrder, recordRecentOrder, upsertHistory } from '../adapters/projection-store.ts';
 import type { OrderSummary } from '../domain/orders.ts';
 import { Order } from '../model/order.ts';
-import { logger } from '../observability.ts';
+import { logger, metrics } from '../observability.ts';
 import { projectSales } from './product-sales.ts';
 
 /**
@@ -28,6 +29,14 @@ async function projectRecord(record: DynamoDBRecord): Promise<void> {
   if (order.status === 'CONFIRMED') await countConfirmedOrder(order.userId, order.orderId, summary.totalCents);
   await recordRecentOrder(order.userId, summary);
   if (order.status === 'CONFIRMED') await projectSales(order);
+  recordLag(record);
+}
+
+/** ProjectionLag: from the change in the table (the stream's creation time, whole seconds) to its read models. */
+function recordLag(record: DynamoDBRecord): void {
+  const changedAt = record.dynamodb?.ApproximateCreationDateTime;
+  if (changedAt === undefined) return;
+  metrics.addMetric('ProjectionLag', MetricUnit.Milliseconds, Math.max(0, Date.now() - changedAt * 1000));
 }
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -35,5 +44,10 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 /** Stream consumer: records in order; failures are reported so Lambda retries from the first one. */
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
-  return processPartialResponse(event, projectRecord, processor, { context, processInParallel: false });
+  try {
+    return await processPartialResponse(event, projectRecord, processor, { context, processInParallel: false });
+  } finally {
+    // A batch whose every record failed has nothing to publish (Powertools would warn about it).
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
 };

@@ -27,7 +27,7 @@ function synthCli(context: Record<string, unknown>) {
 }
 
 describe('bin/app.ts', () => {
-  const { run, read } = synthCli({ stackName: 'CommerceDev', ephemeral: 'true' });
+  const { run, read } = synthCli({ stackName: 'CommerceDev', ephemeral: 'true', alarmEmail: 'oncall@example.com' });
 
   it('synthesizes without Docker, with the AwsSolutions checks passing', () => {
     expect(run.status, run.stderr).toBe(0);
@@ -41,5 +41,12 @@ describe('bin/app.ts', () => {
     expect(tables).toHaveLength(1);
     expect(tables[0].DeletionPolicy).toBe('Delete');
     expect(tables[0].Properties.Replicas[0].DeletionProtectionEnabled).toBe(false);
+  });
+
+  it('subscribes the `alarmEmail` context address to the alarm topic', () => {
+    const resources = Object.entries(read('CommerceDev.template.json').Resources as Record<string, any>);
+    const [topicId] = resources.find(([, r]) => r.Type === 'AWS::SNS::Topic')!;
+    const subscriptions = resources.filter(([, r]) => r.Type === 'AWS::SNS::Subscription').map(([, r]) => r.Properties);
+    expect(subscriptions).toEqual([{ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } }]);
   });
 });

@@ -12,7 +12,7 @@ declare module 'vitest' {
 /**
  * One in-memory sandbox for the whole integration project, on a random port. Tests reach it over
  * HTTP only. Failed queue messages come back after 2 s instead of the template's visibility timeout,
- * and the backstop treats an order as stuck after 3 s instead of 5 minutes.
+ * and the backstop runs only on demand, treating an order as stuck after 3 s instead of 5 minutes.
  * SANDBOX_LOGS=1 shows function output.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     inMemory: true,
     logs: process.env['SANDBOX_LOGS'] === '1',
     visibilityTimeoutSeconds: 2,
-    // Stuck orders are re-driven after seconds, not minutes, when a test runs the backstop.
+    // The backstop runs when a test asks (POST /_sandbox/schedules), and sees orders as stuck after
+    // seconds, not minutes: no test sees it act on its orders unless it asked.
+    scheduleTimers: false,
     env: { PENDING_ORDER_TIMEOUT_SECONDS: String(BACKSTOP_TIMEOUT_SECONDS) },
   });
   project.provide('sandboxUrl', sandbox.url);

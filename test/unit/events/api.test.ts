@@ -2,6 +2,7 @@ import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../lambdas/events/api.ts';
+import { metrics } from '../../../lambdas/observability.ts';
 import { httpEvent, lambdaContext, parseBody } from '../events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -16,7 +17,10 @@ beforeEach(() => {
   dynamo.reset();
   dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 describe('POST /events', () => {
   it('stores 500 events in 20 BatchWriteItem requests of 25 and answers 202 with the count', async () => {
@@ -107,6 +111,19 @@ describe('POST /events', () => {
     expect(result.statusCode).toBe(400);
     expect(parseBody(result).error.details.map((d: { path: string }) => d.path)).toContain(path);
     expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it('counts the events it stored in MetricEventsIngested, and none it could not store', async () => {
+    const added = vi.spyOn(metrics, 'addMetric');
+    const published = vi.spyOn(metrics, 'publishStoredMetrics');
+    await post({ events: events(30) });
+    expect(added.mock.calls).toEqual([['MetricEventsIngested', 'Count', 30]]);
+    expect(published).toHaveBeenCalledTimes(1);
+
+    added.mockClear();
+    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    expect((await post({ events: events(3) })).statusCode).toBe(503);
+    expect(added).not.toHaveBeenCalled();
   });
 
   it('needs a caller', async () => {

@@ -2,7 +2,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { metrics } from '../../../lambdas/observability.ts';
 import { handler } from '../../../lambdas/projections/project-orders.ts';
 import { lambdaContext } from '../events.ts';
 
@@ -13,10 +14,10 @@ const order = (status: string) => ({
   orderId: '01A', userId: 'u1', status, items: [{ productId: 'p', quantity: 1 }], totalCents: 900,
   eventSeq: 4, day: '2026-11-24', shard: 0, createdAt: '2026-11-24T00:00:00.000Z', updatedAt: 'u',
 });
-const streamEvent = (status: string): DynamoDBStreamEvent => ({
+const streamEvent = (status: string, changedAt?: number): DynamoDBStreamEvent => ({
   Records: [{
     eventID: '1', eventName: 'MODIFY', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
-    dynamodb: { SequenceNumber: '100', NewImage: marshall(order(status)) as never, OldImage: marshall(order('PENDING')) as never, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    dynamodb: { SequenceNumber: '100', ...(changedAt === undefined ? {} : { ApproximateCreationDateTime: changedAt }), NewImage: marshall(order(status)) as never, OldImage: marshall(order('PENDING')) as never, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   }],
 });
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
@@ -71,5 +72,28 @@ describe('order projector', () => {
     dynamo.reset();
     dynamo.on(PutCommand).rejects(new Error('table unavailable'));
     await expect(handler(streamEvent('PENDING'), lambdaContext)).rejects.toThrow(/All records failed/);
+  });
+
+  describe('ProjectionLag', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('reports, once the read models are written, how long after the change in the table that was', async () => {
+      vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-24T00:00:02.500Z'));
+      const added = vi.spyOn(metrics, 'addMetric');
+      const published = vi.spyOn(metrics, 'publishStoredMetrics');
+      dynamo.on(PutCommand).resolves({});
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+      await handler(streamEvent('PENDING', Date.parse('2026-11-24T00:00:00.000Z') / 1000), lambdaContext);
+      expect(added.mock.calls).toEqual([['ProjectionLag', 'Milliseconds', 2500]]);
+      expect(published).toHaveBeenCalledTimes(1);
+    });
+
+    it('reports nothing for a record that failed to project', async () => {
+      const added = vi.spyOn(metrics, 'addMetric');
+      dynamo.on(PutCommand).rejects(new Error('table unavailable'));
+      await expect(handler(streamEvent('PENDING', Date.now() / 1000), lambdaContext)).rejects.toThrow(/All records failed/);
+      expect(added).not.toHaveBeenCalled();
+    });
   });
 });
