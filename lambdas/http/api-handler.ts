@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { NotFoundError, UnavailableError } from '../domain/errors.ts';
-import { logger } from '../observability.ts';
+import { logger, metrics } from '../observability.ts';
 import type { HttpEvent } from './request.ts';
 import { errorResponse, type HttpResult } from './respond.ts';
 
@@ -46,6 +46,8 @@ export function apiHandler(routes: Record<string, RouteHandler>) {
       return errorResponse(error);
     } finally {
       logger.resetKeys();
+      // Business metrics a route recorded (EMF, one line per invocation that has any).
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getCartLines } from '../adapters/cart-store.ts';
 import { getIdempotencyRecord, getOrder, getOrderEvents, recordPlacedOrder } from '../adapters/order-store.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -8,6 +9,7 @@ import { apiHandler } from '../http/api-handler.ts';
 import { caller, type Caller, header, type HttpEvent, jsonBody, pathId, validate } from '../http/request.ts';
 import { json } from '../http/respond.ts';
 import type { OrderItem } from '../model/order.ts';
+import { metrics } from '../observability.ts';
 import { placeOrder, type PlacementPorts } from './place-order.ts';
 
 const placementPorts: PlacementPorts = {
@@ -35,6 +37,7 @@ async function placeOrderRoute(event: HttpEvent) {
   );
   switch (result.outcome) {
     case 'accepted':
+      if (!result.replayed) metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
       return json(202, { orderId: result.orderId, status: 'PENDING' });
     case 'key-reused':
       throw new ConflictError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');

@@ -21,7 +21,7 @@ export interface PlacementRequest {
 }
 
 export type PlacementResult =
-  | { outcome: 'accepted'; orderId: string }
+  | { outcome: 'accepted'; orderId: string; replayed: boolean }
   | { outcome: 'key-reused' }
   | { outcome: 'cart-empty' };
 
@@ -56,9 +56,9 @@ export async function placeOrder(request: PlacementRequest, ports: PlacementPort
     },
     { key: request.key, requestHash: request.requestHash },
   );
-  return result.outcome === 'recorded' ? { outcome: 'accepted', orderId } : answerReplay(result.record, request.requestHash);
+  return result.outcome === 'recorded' ? { outcome: 'accepted', orderId, replayed: false } : answerReplay(result.record, request.requestHash);
 }
 
 function answerReplay(record: { orderId: string; requestHash: string }, requestHash: string): PlacementResult {
-  return record.requestHash === requestHash ? { outcome: 'accepted', orderId: record.orderId } : { outcome: 'key-reused' };
+  return record.requestHash === requestHash ? { outcome: 'accepted', orderId: record.orderId, replayed: true } : { outcome: 'key-reused' };
 }

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { decodeTime } from 'ulid';
 import { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import { getProducts, getStock } from '../adapters/catalog-store.ts';
 import { getOrder } from '../adapters/order-store.ts';
@@ -28,6 +29,13 @@ const ports: SettlementPorts = {
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
   pause: (attempt) => sleep(backoffDelayMs(attempt, SETTLEMENT_BACKOFF)),
+  settled: (outcome) => {
+    if (outcome.result === 'confirmed') return metrics.addMetric('OrdersConfirmed', MetricUnit.Count, 1);
+    // `reason` is one of five values: a dimension of low cardinality.
+    const rejected = metrics.singleMetric();
+    rejected.addDimension('reason', outcome.reason);
+    rejected.addMetric('OrdersRejected', MetricUnit.Count, 1);
+  },
 };
 
 /**
@@ -39,7 +47,8 @@ async function rejectOnLastDelivery(record: SQSRecord, orderId: string): Promise
   if (Number(record.attributes.ApproximateReceiveCount) < config.settlementMaxReceiveCount) return;
   const order = await getOrder(orderId, { consistent: true });
   if (order?.status !== 'PENDING') return;
-  await commitRejection({ order, reason: 'SETTLEMENT_FAILED', events: rejectionEvents(order.eventSeq, 'SETTLEMENT_FAILED'), now: ports.now() });
+  const result = await commitRejection({ order, reason: 'SETTLEMENT_FAILED', events: rejectionEvents(order.eventSeq, 'SETTLEMENT_FAILED'), now: ports.now() });
+  if (result === 'committed') ports.settled?.({ result: 'rejected', reason: 'SETTLEMENT_FAILED' });
   logger.error('order rejected after its last settlement attempt', { orderId });
 }
 
@@ -51,12 +60,22 @@ async function settleRecord(record: SQSRecord): Promise<void> {
   }
   try {
     const result = await settleOrder(parsed.data, ports);
-    metrics.addMetric(`Orders_${result}`, MetricUnit.Count, 1);
+    // From 202 to a final state: the order id is a ULID of the instant it was placed.
+    const placedAt = placedAtOf(parsed.data.orderId);
+    if (result !== 'already-settled' && placedAt !== undefined) metrics.addMetric('SettlementLatency', MetricUnit.Milliseconds, Date.now() - placedAt);
     logger.info('order settled', { orderId: parsed.data.orderId, result });
   } catch (error) {
     logger.warn('settlement failed', { orderId: parsed.data.orderId, error: error as Error });
     await rejectOnLastDelivery(record, parsed.data.orderId);
     throw error;
+  }
+}
+
+function placedAtOf(orderId: string): number | undefined {
+  try {
+    return decodeTime(orderId);
+  } catch {
+    return undefined;
   }
 }
 

@@ -26,6 +26,8 @@ export interface SettlementPorts {
   commitRejection: typeof commitRejection;
   removeOrderedCartLines: typeof removeOrderedCartLines;
   payments: PaymentProvider;
+  /** Told once per order this run settled: the business metrics (orders confirmed, rejected by reason). */
+  settled?: (outcome: { result: 'confirmed' } | { result: 'rejected'; reason: RejectionReason }) => void;
   now: () => string;
   /** Waits before re-planning after a lost race on stock (jittered backoff). */
   pause: (attempt: number) => Promise<void>;
@@ -69,7 +71,9 @@ async function reject(
     ...(payment ? { payment } : {}),
     now: ports.now(),
   });
-  return outcomeOf(result, 'rejected');
+  const outcome = outcomeOf(result, 'rejected');
+  if (outcome === 'rejected') ports.settled?.({ result: 'rejected', reason });
+  return outcome;
 }
 
 /**
@@ -95,7 +99,10 @@ export async function settleOrder(
     // The token is recorded with the order; messages queued before that carried it themselves.
     const paymentToken = order.paymentToken ?? message.paymentToken;
     const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, ports);
-    if (outcome === 'confirmed') await emptyOrderedCart(order, ports);
+    if (outcome === 'confirmed') {
+      ports.settled?.({ result: 'confirmed' });
+      await emptyOrderedCart(order, ports);
+    }
     if (outcome !== 'retry') return outcome;
     await ports.pause(attempt);
   }

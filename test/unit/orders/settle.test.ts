@@ -126,6 +126,22 @@ describe('settleOrder', () => {
     expect(state.stock.p![0]!.available).toBe(5);
   });
 
+  it('tells the metrics port each outcome once, with the rejection reason, and nothing for a redelivery', async () => {
+    const told: unknown[] = [];
+    const confirmed = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 1 }]), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
+    const declined = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 1 }]), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
+    for (const [fake, token] of [[confirmed, 'tok_ok'], [confirmed, 'tok_ok'], [declined, 'tok_decline']] as const) {
+      await settleOrder({ orderId: '01ORDER', paymentToken: token }, { ...fake.ports, settled: (outcome) => told.push(outcome) });
+    }
+    expect(told).toEqual([{ result: 'confirmed' }, { result: 'rejected', reason: 'PAYMENT_DECLINED' }]);
+  });
+
+  it('uses the payment token recorded with the order, not one from the message', async () => {
+    const { ports, state } = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 1 }], { paymentToken: 'tok_decline' }), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
+    await settleOrder({ orderId: '01ORDER' }, ports);
+    expect(state.order).toMatchObject({ status: 'REJECTED', rejectionReason: 'PAYMENT_DECLINED' });
+  });
+
   it('rejects OUT_OF_STOCK and UNKNOWN_PRODUCT before touching the payment', async () => {
     const short = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 9 }]), prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
     await settleOrder({ orderId: '01ORDER', paymentToken: 't' }, short.ports);
