@@ -1,4 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** The exact-grants check reads what every other integration test made the functions call: it runs last. */
+class GrantsCheckLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isLast = (file: TestSpecification) => file.moduleId.endsWith('exact-grants.test.ts');
+    return [...sorted.filter((file) => !isLast(file)), ...sorted.filter(isLast)];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -43,6 +53,7 @@ export default defineConfig({
           // One sandbox (DynamoDB Local + fauxqs + functions) for the whole project, started once.
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
+          sequence: { sequencer: GrantsCheckLast },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

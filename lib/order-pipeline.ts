@@ -1,5 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,6 +9,11 @@ import { Construct } from 'constructs';
 import type { Database } from './database.ts';
 import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
+
+/** Only SendMessage (SendMessageBatch needs no more): grantSendMessages adds two read actions the code never calls. */
+function grantSend(queue: Queue, fn: CommerceFunction): void {
+  Grant.addToPrincipal({ grantee: fn, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+}
 
 export interface OrderPipelineProps {
   readonly database: Database;
@@ -84,7 +90,7 @@ export class OrderPipeline extends Construct {
       memorySize: 512,
       environment: queueEnvironment,
     });
-    this.orderQueue.grantSendMessages(this.relayPlacedOrders);
+    grantSend(this.orderQueue, this.relayPlacedOrders);
     this.relayPlacedOrders.addEventSource(
       new DynamoEventSource(props.database.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -115,7 +121,7 @@ export class OrderPipeline extends Construct {
       },
     });
     props.database.grant(this.backstop, ['UpdateItem', 'PutItem'], { indexes: ['gsi3'] });
-    this.orderQueue.grantSendMessages(this.backstop);
+    grantSend(this.orderQueue, this.backstop);
     new Rule(this, 'BackstopSchedule', {
       description: 'Runs the pending-order backstop',
       schedule: Schedule.rate(Duration.minutes(settings.backstopIntervalMinutes)),

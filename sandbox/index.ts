@@ -131,20 +131,21 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const mappings = readEventSourceMappings(template, resolver, functionSpecs, streamArns);
   const api = readHttpApi(template, resolver, functionSpecs);
 
-  // Functions reach DynamoDB and SQS through proxies that record their calls and inject faults.
+  // Functions reach DynamoDB, SQS and S3 through proxies that record their calls and inject faults.
   const faults = new FaultPlan();
   let functions: FunctionRegistry | undefined;
   const crash = (environment: string) => void functions?.crash(environment);
-  const [dynamodbProxy, sqsProxy] = (running.proxies = await Promise.all([
+  const [dynamodbProxy, sqsProxy, s3Proxy] = (running.proxies = await Promise.all([
     startServiceProxy({ service: 'dynamodb', upstream: hostAndPort(dynamo.endpoint), plan: faults, crash, log }),
     startServiceProxy({ service: 'sqs', upstream: hostAndPort(broker.endpoint), plan: faults, crash, log }),
+    startServiceProxy({ service: 's3', upstream: hostAndPort(broker.endpoint), plan: faults, crash, log }),
   ]));
   const functionQueueUrls = Object.fromEntries(Object.entries(queueUrls).map(([id, url]) => [id, withPort(url, sqsProxy!.port)]));
   const functionResolver = new TemplateResolver(template, { queueUrls: functionQueueUrls, streamArns });
   const endpoints = {
     dynamodb: `http://127.0.0.1:${dynamodbProxy!.port}`,
     sqs: withPort(broker.queueHostEndpoint, sqsProxy!.port),
-    s3: broker.endpoint,
+    s3: `http://127.0.0.1:${s3Proxy!.port}`,
   };
   const overrides = { ...process.env, ...options.env };
   functions = running.functions = new FunctionRegistry({
@@ -217,7 +218,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
         dynamo.pause(ms);
       },
     },
-    calls: () => faults.calls(),
+    calls: () => ({ calls: faults.calls(), permissions: faults.permissions() }),
   };
   const gateway = (running.gateway = await startGateway({ port: options.port ?? 3000, api, functions, tokens, control, log }));
   info = {

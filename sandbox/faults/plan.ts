@@ -6,6 +6,8 @@ export interface AwsCall {
   readonly function: string;
   /** The calling execution environment (worker), for crashing exactly that one. */
   readonly environment: string;
+  /** What the call needs of the caller's role, e.g. `dynamodb:PutItem table/<name>` (iam-actions.ts). */
+  readonly permissions: readonly string[];
 }
 
 interface Matcher {
@@ -35,6 +37,7 @@ export type FaultRule = FailRule | CrashRule;
 export class FaultPlan {
   private rules: FaultRule[] = [];
   private readonly seen = new Map<string, Set<string>>();
+  private readonly needed = new Map<string, Set<string>>();
 
   add(rule: FaultRule): void {
     this.rules.push(rule);
@@ -54,6 +57,9 @@ export class FaultPlan {
       const operations = this.seen.get(call.function) ?? new Set<string>();
       operations.add(`${call.service}:${call.operation}`);
       this.seen.set(call.function, operations);
+      const permissions = this.needed.get(call.function) ?? new Set<string>();
+      for (const permission of call.permissions) permissions.add(permission);
+      this.needed.set(call.function, permissions);
     }
     const rule = this.rules.find(
       (candidate) =>
@@ -69,5 +75,10 @@ export class FaultPlan {
   /** `service:Operation` names each function called, sorted, by function logical id. */
   calls(): Record<string, string[]> {
     return Object.fromEntries([...this.seen].map(([fn, operations]) => [fn, [...operations].sort()]));
+  }
+
+  /** The IAM permissions those calls needed, by function logical id. */
+  permissions(): Record<string, string[]> {
+    return Object.fromEntries([...this.needed].map(([fn, permissions]) => [fn, [...permissions].sort()]));
   }
 }

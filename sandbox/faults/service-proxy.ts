@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SandboxLog } from '../logs.ts';
+import { permissionsOf } from './iam-actions.ts';
 import type { AwsCall, FailRule, FaultPlan } from './plan.ts';
 
 export interface ServiceProxy {
@@ -76,16 +77,23 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyO
 
 function describeCall(service: string, req: IncomingMessage, body: Buffer): AwsCall {
   const environment = /(?:^|\s)app\/([\w.-]+)/.exec(String(req.headers['user-agent'] ?? ''))?.[1] ?? '';
-  return { service, operation: operationOf(req.headers, body, req), function: environment.split('.')[0] ?? '', environment };
+  const operation = operationOf(service, req.headers, body, req);
+  const permissions = permissionsOf(service, operation, body.toString('utf8'), req.url ?? '/');
+  return { service, operation, function: environment.split('.')[0] ?? '', environment, permissions };
 }
 
-/** JSON protocols name the operation in X-Amz-Target; the query protocol in the form body. */
-function operationOf(headers: IncomingHttpHeaders, body: Buffer, req: IncomingMessage): string {
+/** JSON protocols name the operation in X-Amz-Target, the query protocol in the form body, S3 in its method. */
+function operationOf(service: string, headers: IncomingHttpHeaders, body: Buffer, req: IncomingMessage): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'))?.[1];
-  return action ?? `${req.method} ${req.url}`;
+  if (action) return action;
+  if (service === 's3') return S3_OPERATIONS[req.method ?? ''] ?? `${req.method}`;
+  return `${req.method} ${req.url}`;
 }
+
+/** Object operations by method: all the platform's functions do with S3 is write archive objects. */
+const S3_OPERATIONS: Readonly<Record<string, string>> = { PUT: 'PutObject', GET: 'GetObject', HEAD: 'GetObject', DELETE: 'DeleteObject' };
 
 const ERROR_SHAPES: Readonly<Record<string, Record<FailRule['error'], { status: number; type: string }>>> = {
   dynamodb: {

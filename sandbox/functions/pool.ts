@@ -123,11 +123,16 @@ export class ExecutionEnvironments {
     forwardLines(worker.stdout, fn.logicalId, log, process.stdout);
     forwardLines(worker.stderr, fn.logicalId, log, process.stderr);
     let ready: () => void = () => {};
+    let initFailed: (outcome: InvocationOutcome) => void = () => {};
     const initialized = new Promise<void>((resolve, reject) => {
-      const limit = setTimeout(() => reject(new Error(`Init phase exceeded ${INIT_LIMIT_MS / 1000} s`)), INIT_LIMIT_MS);
+      const limit = setTimeout(() => reject(failure('Sandbox.InitTimedout', `Init phase exceeded ${INIT_LIMIT_MS / 1000} s`)), INIT_LIMIT_MS);
       ready = () => {
         clearTimeout(limit);
         resolve();
+      };
+      initFailed = (outcome) => {
+        clearTimeout(limit);
+        reject(outcome);
       };
     });
     initialized.catch(() => {});
@@ -136,9 +141,14 @@ export class ExecutionEnvironments {
       if ('ready' in message) ready();
       else environment.settle?.(message.outcome, message.fatal);
     });
-    worker.on('error', (error) => environment.settle?.(failure('Runtime.ExitError', `The runtime crashed: ${error.message}`), true));
+    worker.on('error', (error) => {
+      const outcome = failure('Runtime.ExitError', `The runtime crashed: ${error.message}`);
+      initFailed(outcome);
+      environment.settle?.(outcome, true);
+    });
     worker.on('exit', (code) => {
       const outcome = this.stopped ? stoppedOutcome() : failure('Runtime.ExitError', `The runtime exited with code ${code}`);
+      initFailed(outcome);
       environment.settle?.(outcome, true);
       this.environments.delete(environment);
     });
@@ -150,9 +160,9 @@ export class ExecutionEnvironments {
     const { timeoutSeconds } = this.options.fn;
     try {
       await environment.initialized;
-    } catch (error) {
+    } catch (outcome) {
       void this.discard(environment);
-      return failure('Sandbox.InitTimedout', (error as Error).message);
+      return outcome as InvocationOutcome;
     }
     // Like Lambda, the invocation's Timeout starts once init is done.
     return new Promise((resolve) => {

@@ -41,8 +41,8 @@ export interface SandboxControl {
     pending(): FaultRule[];
     pause(service: string, ms: number): void;
   };
-  /** `service:Operation` names each function called so far. */
-  calls(): Record<string, string[]>;
+  /** `service:Operation` names each function called so far, and the IAM permissions those calls need. */
+  calls(): { calls: Record<string, string[]>; permissions: Record<string, string[]> };
 }
 
 /** `/_sandbox/*`: tokens, queue depths, TTL sweeps, idle waits and endpoints, for developers and tests. */
@@ -82,7 +82,7 @@ export async function handleSandboxRoute(method: string, path: string, body: Buf
       control.faults.clear();
       return json(200, { faults: [] });
     case 'GET /_sandbox/calls':
-      return json(200, { calls: control.calls() });
+      return json(200, control.calls());
     default:
       return json(404, { message: 'Not Found' });
   }

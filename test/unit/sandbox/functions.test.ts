@@ -122,10 +122,13 @@ describe('sandbox functions', () => {
   });
 
   it('crash one execution environment on demand (fault injection), failing its invocation', async () => {
-    const running = functions.invoke('Local', { sleep: 600 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const running = functions.invoke('Local', { sleep: 2_000 });
     // Environments are named <logicalId>.<n>; the earlier timeout discarded the first ones.
-    const crashed = [1, 2, 3, 4, 5].some((n) => functions.crash(`Local.${n}`));
+    let crashed = false;
+    for (let attempt = 0; attempt < 100 && !crashed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      crashed = [1, 2, 3, 4, 5].some((n) => functions.crash(`Local.${n}`));
+    }
     expect(crashed).toBe(true);
     expect(await running).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
   });
