@@ -62,7 +62,7 @@ export class OrderPipeline extends Construct {
         SETTLEMENT_MAX_RECEIVE_COUNT: String(settings.settlementMaxReceiveCount),
       },
     });
-    props.database.grant(this.settleOrder, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem']);
+    props.database.grant(this.settleOrder, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     this.settleOrder.addEventSource(
       new SqsEventSource(this.orderQueue, {
         batchSize: 10,

@@ -43,7 +43,7 @@ export class Projections extends Construct {
       timeout: Duration.seconds(30),
       environment: props.environment,
     });
-    props.database.grant(this.projectOrders, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    props.database.grant(this.projectOrders, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
     const streamSource = (filters: Array<Record<string, unknown>>) =>
       new DynamoEventSource(props.database.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -72,7 +72,7 @@ export class Projections extends Construct {
       timeout: Duration.seconds(60),
       environment: { ...props.environment, ARCHIVE_BUCKET: props.archive.bucket.bucketName },
     });
-    props.database.grant(this.projectMetrics, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    props.database.grant(this.projectMetrics, ['UpdateItem']);
     props.archive.grantArchiveWrites(this.projectMetrics);
     this.projectMetrics.addEventSource(
       streamSource([

@@ -1,5 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { keepRecordedCalls } from './exact-grants.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import { unique } from './client.ts';
@@ -26,6 +27,7 @@ describe('archive of expired metric events (METRICS_TTL_SECONDS=1)', () => {
   afterAll(async () => {
     dynamodb?.destroy();
     s3?.destroy();
+    if (sandbox) await keepRecordedCalls(sandbox.url, 'archive');
     await sandbox?.stop();
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appFunctions, grantsOf, refId, resource } from '../infra/inspect.ts';
 import { synthesize } from '../infra/synth.ts';
-import { call, info } from './client.ts';
+import { allRecordedCalls } from './exact-grants.ts';
 
 /**
  * SPEC §6: every function's IAM grants are exactly the calls its code makes. The sandbox's service
@@ -43,34 +43,33 @@ function eventSourceArnsOf(functionId: string): Set<string> {
   return arns;
 }
 
-/** The recorded permissions in the same terms: the local table, queue and bucket names become logical ids. */
+/** The recorded permissions in the same terms: each sandbox's table, queue and bucket names become logical ids. */
 async function neededBy(): Promise<Record<string, string[]>> {
-  const { queues, buckets } = (await call('GET', '/_sandbox/info')).body as { queues: Record<string, string>; buckets: Record<string, string> };
-  const queueIds = new Map(Object.entries(queues).map(([id, url]) => [url.slice(url.lastIndexOf('/') + 1), id]));
-  const bucketIds = new Map(Object.entries(buckets).map(([id, name]) => [name, id]));
-  const { permissions } = (await call('GET', '/_sandbox/calls')).body as { permissions: Record<string, string[]> };
-  return Object.fromEntries(
-    Object.entries(permissions).map(([fn, lines]) => [
-      fn,
-      lines.map((line) => {
+  const needed: Record<string, Set<string>> = {};
+  for (const { queues, buckets, permissions } of await allRecordedCalls()) {
+    const queueIds = new Map(Object.entries(queues).map(([id, url]) => [url.slice(url.lastIndexOf('/') + 1), id]));
+    const bucketIds = new Map(Object.entries(buckets).map(([id, name]) => [name, id]));
+    for (const [fn, lines] of Object.entries(permissions)) {
+      for (const line of lines) {
         const [action, where] = line.split(' ') as [string, string];
-        if (where.startsWith('table/')) return `${action} table${where.includes('/index/') ? `/index/${where.split('/index/')[1]}` : ''}`;
-        if (where.startsWith('queue/')) return `${action} queue:${queueIds.get(where.slice(6)) ?? where}`;
-        if (where.startsWith('bucket/')) {
+        let named = line;
+        if (where.startsWith('table/')) named = `${action} table${where.includes('/index/') ? `/index/${where.split('/index/')[1]}` : ''}`;
+        else if (where.startsWith('queue/')) named = `${action} queue:${queueIds.get(where.slice(6)) ?? where}`;
+        else if (where.startsWith('bucket/')) {
           const [, name, ...rest] = where.split('/');
-          return `${action} bucket:${bucketIds.get(name!) ?? name}/${rest.join('/')}`;
+          named = `${action} bucket:${bucketIds.get(name!) ?? name}/${rest.join('/')}`;
         }
-        return line;
-      }),
-    ]),
-  );
+        (needed[fn] ??= new Set()).add(named);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(needed).map(([fn, lines]) => [fn, [...lines].sort()]));
 }
 
-/** A grant on every index covers a call on one; otherwise grants and calls match line for line. */
-const covers = (grant: string, needed: string) => grant === needed || (grant.endsWith('/index/*') && needed.startsWith(grant.slice(0, -1)));
+/** Grants and calls match line for line: a grant on every index (`index/*`) is wider than any call. */
+const covers = (grant: string, needed: string) => grant === needed;
 
 describe('every function is granted exactly what its code called during the integration run', async () => {
-  await info();
   const needed = await neededBy();
   for (const fn of appFunctions(synthesized)) {
     it(fn.entry, () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startSandbox } from '../../sandbox/index.ts';
 import { BACKSTOP_TIMEOUT_SECONDS } from './settling.ts';
@@ -6,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the sandbox's HTTP API, which also serves the `/_sandbox/*` routes. */
     sandboxUrl: string;
+    /** Where tests that start a sandbox of their own leave its recorded calls for the exact-grants check. */
+    callsDir: string;
   }
 }
 
@@ -29,5 +34,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     env: { PENDING_ORDER_TIMEOUT_SECONDS: String(BACKSTOP_TIMEOUT_SECONDS) },
   });
   project.provide('sandboxUrl', sandbox.url);
-  return () => sandbox.stop();
+  const callsDir = await mkdtemp(join(tmpdir(), 'commerce-calls-'));
+  project.provide('callsDir', callsDir);
+  return async () => {
+    await sandbox.stop();
+    await rm(callsDir, { recursive: true, force: true });
+  };
 }

@@ -39,7 +39,7 @@ async function expectSettledExactly(userIds: string[], replies: Reply[], product
   expectSettledOnce(states, events);
   const confirmed = [...states.values()].filter((state) => state.status === 'CONFIRMED').length;
   expect(await stockOf(productId)).toBe(initialStock - confirmed);
-  return { recorded, accepted, states };
+  return { recorded, accepted, states, events };
 }
 
 describe('accepted orders under faults', () => {
@@ -81,6 +81,20 @@ describe('accepted orders under faults', () => {
     expect([...states.values()].every((state) => state.status === 'CONFIRMED')).toBe(true);
     // The crashes really happened: every crash rule was used up.
     expect((await call('GET', '/_sandbox/faults')).body.faults).toEqual([]);
+  });
+});
+
+describe('the backstop', () => {
+  it('rejects an order SETTLEMENT_FAILED once it re-drove it enough without an outcome, stock untouched', async () => {
+    const productId = await stockedProduct(500, { w1: 5 });
+    const { userId, token } = await customer();
+    // Every DynamoDB call of the worker fails: no delivery can settle the order, nor reject it.
+    expect((await fault({ service: 'dynamodb', function: 'SettleOrder', count: 100_000 })).status).toBe(200);
+    const placed = await placeOrder(token, [{ productId, quantity: 1 }]);
+    expect(placed.status).toBe(202);
+    const { states, events } = await expectSettledExactly([userId], [placed], productId, 5);
+    expect(states.get(placed.body.orderId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'SETTLEMENT_FAILED' });
+    expect(events.get(placed.body.orderId)!.map((event) => event.type)).toEqual(['OrderPlaced', 'OrderRejected']);
   });
 });
 
