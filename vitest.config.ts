@@ -21,7 +21,6 @@ export default defineConfig({
             POWERTOOLS_LOG_LEVEL: 'SILENT',
             POWERTOOLS_TRACE_ENABLED: 'false',
             POWERTOOLS_METRICS_DISABLED: 'true',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           },
         },
       },

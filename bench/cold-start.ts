@@ -48,7 +48,6 @@ export async function coldStart(): Promise<void> {
     AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   console.log(`cold start: ${RUNS} fresh processes per function (median)\n`);
   console.log('function'.padEnd(34), 'bundle KiB'.padStart(10), 'init ms'.padStart(9), 'RSS MiB'.padStart(9));

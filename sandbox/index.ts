@@ -5,6 +5,7 @@ import { EventSources } from './event-sources.ts';
 import { FunctionRegistry } from './functions.ts';
 import { FunctionBundles, bundleWorkerRuntime } from './functions/build.ts';
 import { functionEnvironment } from './functions/environment.ts';
+import { checkRuntimes, workerNodeVersion } from './functions/runtime.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { TokenAuthority, type TokenRequest } from './gateway/jwt.ts';
 import type { QueueDepth, SandboxControl, SandboxInfo } from './gateway/sandbox-routes.ts';
@@ -98,6 +99,9 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const buckets = readBuckets(template, staticResolver);
   const functionSpecs = readFunctions(template, staticResolver);
   progress(`Synthesized ${STACK_NAME}: ${functionSpecs.length} functions, ${tables.length} table(s), ${queues.length} queues`);
+  const runtimes = checkRuntimes(functionSpecs, await workerNodeVersion());
+  const runtimeNames = [...new Set(Object.values(runtimes).map((fn) => fn.runtime))].join(', ');
+  progress(`Functions run on Node.js ${process.versions.node} in worker threads, as their runtime (${runtimeNames}) asks`);
 
   const dynamodb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const sqs = new SQSClient(localClientConfig(broker.endpoint));
@@ -192,6 +196,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     tableName,
     queues: queueUrls,
     buckets: Object.fromEntries(buckets.map((bucket) => [bucket.logicalId, bucket.name])),
+    functions: runtimes,
   };
   progress(`HTTP API on ${gateway.url}: ${api.routes.length} routes`);
 
