@@ -99,9 +99,10 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const buckets = readBuckets(template, staticResolver);
   const functionSpecs = readFunctions(template, staticResolver);
   progress(`Synthesized ${STACK_NAME}: ${functionSpecs.length} functions, ${tables.length} table(s), ${queues.length} queues`);
-  const runtimes = checkRuntimes(functionSpecs, await workerNodeVersion());
+  const workerNode = await workerNodeVersion();
+  const runtimes = checkRuntimes(functionSpecs, workerNode);
   const runtimeNames = [...new Set(Object.values(runtimes).map((fn) => fn.runtime))].join(', ');
-  progress(`Functions run on Node.js ${process.versions.node} in worker threads, as their runtime (${runtimeNames}) asks`);
+  progress(`Functions run on Node.js ${workerNode} in worker threads, as their runtime (${runtimeNames}) asks`);
 
   const dynamodb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const sqs = new SQSClient(localClientConfig(broker.endpoint));
