@@ -12,6 +12,7 @@ class GrantsCheckLast extends BaseSequencer {
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: GrantsCheckLast },
     projects: [
       {
         test: {
@@ -31,7 +32,6 @@ export default defineConfig({
             POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] ?? 'SILENT',
             POWERTOOLS_TRACE_ENABLED: 'false',
             POWERTOOLS_METRICS_DISABLED: 'true',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           },
         },
       },
@@ -53,7 +53,6 @@ export default defineConfig({
           // One sandbox (DynamoDB Local + fauxqs + functions) for the whole project, started once.
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
-          sequence: { sequencer: GrantsCheckLast },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -13,6 +13,8 @@ import { projectRoot } from '../lib/settings.ts';
  * part of a cold start the code controls. Median of RUNS fresh processes.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** The Node.js that loads the bundles: this one, or another to compare with (BENCH_NODE=/usr/bin/node). */
+const NODE = process.env.BENCH_NODE ?? process.execPath;
 
 function entries(): Array<{ name: string; entry: string }> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -48,15 +50,15 @@ export async function coldStart(): Promise<void> {
     AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  console.log(`cold start: ${RUNS} fresh processes per function (median)\n`);
+  const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`cold start: ${RUNS} fresh Node ${version} processes per function (median)\n`);
   console.log('function'.padEnd(34), 'bundle KiB'.padStart(10), 'init ms'.padStart(9), 'RSS MiB'.padStart(9));
   for (const { name, entry } of entries()) {
     const outfile = join(outDir, `${name}.mjs`);
     await build({ ...bundlingOptions, banner: { js: bundlingOptions.banner }, mainFields: [...bundlingOptions.mainFields], entryPoints: [join(projectRoot, entry)], bundle: true, platform: 'node', outfile, logLevel: 'silent' });
     const samples = Array.from({ length: RUNS }, () =>
-      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', loader, outfile], { env, encoding: 'utf8' }).trim().split('\n').at(-1)!) as { ms: number; rssMb: number },
+      JSON.parse(execFileSync(NODE, ['--input-type=module', '-e', loader, outfile], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1)!) as { ms: number; rssMb: number },
     );
     console.log(
       name.slice(0, 34).padEnd(34),

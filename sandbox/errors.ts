@@ -8,6 +8,11 @@ export class UnsupportedTemplateError extends SandboxError {
   override readonly name = 'UnsupportedTemplateError';
 }
 
+/** A function's template runtime (nodejsNN.x) is not the Node.js major the sandbox runs on. */
+export class RuntimeMismatchError extends SandboxError {
+  override readonly name = 'RuntimeMismatchError';
+}
+
 /** DynamoDB Local could not start: Java missing or too old, or the emulator exited. */
 export class DynamoDbLocalError extends SandboxError {
   override readonly name = 'DynamoDbLocalError';

@@ -7,6 +7,7 @@ import { startServiceProxy, type ServiceProxy } from './faults/service-proxy.ts'
 import { FunctionRegistry } from './functions.ts';
 import { FunctionBundles, bundleWorkerRuntime } from './functions/build.ts';
 import { functionEnvironment } from './functions/environment.ts';
+import { checkRuntimes, workerNodeVersion } from './functions/runtime.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { TokenAuthority, type TokenRequest } from './gateway/jwt.ts';
 import type { QueueDepth, SandboxControl, SandboxInfo } from './gateway/sandbox-routes.ts';
@@ -105,6 +106,10 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const buckets = readBuckets(template, staticResolver);
   const functionSpecs = readFunctions(template, staticResolver);
   progress(`Synthesized ${STACK_NAME}: ${functionSpecs.length} functions, ${tables.length} table(s), ${queues.length} queues`);
+  const workerNode = await workerNodeVersion();
+  const runtimes = checkRuntimes(functionSpecs, workerNode);
+  const runtimeNames = [...new Set(Object.values(runtimes).map((fn) => fn.runtime))].join(', ');
+  progress(`Functions run on Node.js ${workerNode} in worker threads, as their runtime (${runtimeNames}) asks`);
 
   const dynamodb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const sqs = new SQSClient(localClientConfig(broker.endpoint));
@@ -229,6 +234,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     tableName,
     queues: queueUrls,
     buckets: Object.fromEntries(buckets.map((bucket) => [bucket.logicalId, bucket.name])),
+    functions: runtimes,
   };
   progress(`HTTP API on ${gateway.url}: ${api.routes.length} routes`);
 

@@ -6,10 +6,6 @@
 import { SandboxError } from './errors.ts';
 import { startSandbox } from './index.ts';
 
-// Functions run Node.js 24 when deployed; here the SDK clients of the sandbox itself would print the
-// SDK's Node 20 end-of-support notice in the middle of the start-up output.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
 const inMemory = process.argv.includes('--in-memory') || process.env['SANDBOX_IN_MEMORY'] === '1';
 const port = process.env['PORT'] === undefined ? 3000 : Number(process.env['PORT']);
 const dataDir = process.env['SANDBOX_DATA_DIR'] || undefined;

@@ -137,7 +137,7 @@ export async function bundleWorkerRuntime(outDir: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: bundlingOptions.target,
     logLevel: 'silent',
   });
   return outfile;

@@ -1,6 +1,7 @@
 import { SandboxBusyError } from '../errors.ts';
 import type { FaultRule } from '../faults/plan.ts';
 import type { ScheduleRun } from '../schedules.ts';
+import type { FunctionRuntime } from '../functions/runtime.ts';
 import type { TokenRequest } from './jwt.ts';
 import type { GatewayResponse } from './payload-v2.ts';
 
@@ -24,6 +25,8 @@ export interface SandboxInfo {
   readonly tableName: string;
   readonly queues: Readonly<Record<string, string>>;
   readonly buckets: Readonly<Record<string, string>>;
+  /** Each function's template runtime and the Node.js version measured inside a worker thread, by logical id. */
+  readonly functions: Readonly<Record<string, FunctionRuntime>>;
 }
 
 /** What the `/_sandbox/*` routes can ask of the running sandbox. */

@@ -9,7 +9,8 @@ export class Pause {
         this.sleepers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, milliseconds);
+      // Callers pass what is left of a window, which may have passed: Node 24 warns on a negative delay.
+      const timer = setTimeout(wake, Math.max(0, milliseconds));
       this.sleepers.add(wake);
     });
   }

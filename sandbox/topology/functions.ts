@@ -11,6 +11,8 @@ export interface FunctionSpec {
   readonly entry: string;
   /** The exported handler: `index.handler` → `handler`. */
   readonly handlerExport: string;
+  /** The template's `Runtime`, e.g. `nodejs24.x`: the sandbox runs the function on that Node.js major. */
+  readonly runtime: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly logGroupName: string;
@@ -69,6 +71,7 @@ export function readFunctions(template: CfnTemplate, resolver: TemplateResolver)
         arn: resolver.getAtt(logicalId, 'Arn'),
         entry,
         handlerExport: handler.slice(handler.lastIndexOf('.') + 1),
+        runtime: String(props['Runtime'] ?? ''),
         memoryMb: Number(props['MemorySize'] ?? 128),
         timeoutSeconds: Number(props['Timeout'] ?? 3),
         logGroupName: logGroup === undefined ? `/aws/lambda/${name}` : resolver.resolveString(logGroup),

@@ -184,10 +184,7 @@ describe('an interrupted backfill', () => {
 
 describe('npm run backfill', () => {
   const run = promisify(execFile);
-  const cli = (args: string[]) =>
-    run(join('node_modules', '.bin', 'tsx'), ['scripts/backfill.ts', ...args], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+  const cli = (args: string[]) => run(join('node_modules', '.bin', 'tsx'), ['scripts/backfill.ts', ...args]);
 
   it('finds the sandbox on its own, migrates, and reports on stdout with progress on stderr', async () => {
     const userId = unique('legacy-cli');

@@ -21,8 +21,6 @@ declare module 'vitest' {
  * SANDBOX_LOGS=1 shows function output.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // Deployed functions run Node.js 24; the sandbox's own SDK clients would print the SDK's Node 20 notice.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const sandbox = await startSandbox({
     port: 0,
     inMemory: true,

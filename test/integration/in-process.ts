@@ -22,7 +22,6 @@ export async function inProcess(env: Record<string, string> = {}) {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...env,
   };
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);

@@ -86,4 +86,14 @@ describe('the sandbox routes', () => {
     });
     expect(Object.keys(info.queues)).toEqual(expect.arrayContaining([expect.stringContaining('OrderQueue')]));
   });
+
+  it("run every function on its template runtime's Node.js major, measured inside a worker thread", async () => {
+    const { functions } = await json(await fetch(url('/_sandbox/info')));
+    const runtimes = Object.entries(functions as Record<string, { runtime: string; node: string }>);
+    expect(runtimes.map(([logicalId]) => logicalId)).toEqual(expect.arrayContaining([expect.stringContaining('SettleOrder'), expect.stringContaining('CatalogApi')]));
+    for (const [, { runtime, node }] of runtimes) {
+      expect(runtime).toMatch(/^nodejs\d+\.x$/);
+      expect(node.split('.')[0]).toBe(/^nodejs(\d+)\.x$/.exec(runtime)![1]);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { projectRoot } from '../../../lib/settings.ts';
 import { FunctionRegistry } from '../../../sandbox/functions.ts';
 import { FunctionBundles, bundleWorkerRuntime } from '../../../sandbox/functions/build.ts';
 import { functionEnvironment } from '../../../sandbox/functions/environment.ts';
+import { checkRuntimes, nodeMajorOf, workerNodeVersion } from '../../../sandbox/functions/runtime.ts';
 import { TemplateResolver } from '../../../sandbox/intrinsics.ts';
 import { createSandboxLog } from '../../../sandbox/logs.ts';
 import { MessageBroker } from '../../../sandbox/services/message-broker.ts';
@@ -20,6 +21,7 @@ const spec = (logicalId: string, entry: string, timeoutSeconds = 3): FunctionSpe
   arn: `arn:aws:lambda:us-east-1:000000000000:function:Commerce-${logicalId}`,
   entry,
   handlerExport: 'handler',
+  runtime: 'nodejs24.x',
   memoryMb: 256,
   timeoutSeconds,
   logGroupName: `/aws/lambda/Commerce-${logicalId}`,
@@ -34,7 +36,8 @@ export const handler = async (event: { sleep?: number; fail?: boolean }, context
   if (event.fail) throw new TypeError('bad input');
   if (event.sleep) await new Promise((resolve) => setTimeout(resolve, event.sleep));
   return { value, greeting: process.env.GREETING, leaked: process.env.HOST_ONLY ?? null, functionName: context.functionName,
-    remaining: context.getRemainingTimeInMillis(), memory: context.memoryLimitInMB, requestId: context.awsRequestId };
+    remaining: context.getRemainingTimeInMillis(), memory: context.memoryLimitInMB, requestId: context.awsRequestId,
+    node: process.versions.node };
 };
 `,
 );
@@ -97,8 +100,16 @@ describe('sandbox functions', () => {
         remaining: expect.any(Number),
         memory: '256',
         requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        node: expect.any(String),
       },
     });
+  });
+
+  it("run on the Node.js major of their template runtime, the version the sandbox reports", async () => {
+    const outcome = await functions.invoke('Local', {});
+    const node = outcome.ok ? (outcome.payload as { node: string }).node : '';
+    expect(Number(node.split('.')[0])).toBe(nodeMajorOf(specs[0]!.runtime));
+    expect(checkRuntimes(specs, await workerNodeVersion())['Local']).toEqual({ runtime: 'nodejs24.x', node });
   });
 
   it('report a thrown error as a function error', async () => {

@@ -103,7 +103,7 @@ describe('the topology read from the template', () => {
   it('finds every function with its entry, timeout and unresolved environment', () => {
     const functions = readFunctions(template, new TemplateResolver(template));
     const settle = functions.find((fn) => fn.entry === 'lambdas/orders/settle-order.ts')!;
-    expect(settle).toMatchObject({ handlerExport: 'handler', timeoutSeconds: 30, memoryMb: 1024 });
+    expect(settle).toMatchObject({ handlerExport: 'handler', runtime: 'nodejs24.x', timeoutSeconds: 30, memoryMb: 1024 });
     expect(settle.environment['TABLE_NAME']).toEqual({ Ref: logicalId('AWS::DynamoDB::GlobalTable', 'DatabaseTable') });
   });
 
