@@ -56,11 +56,11 @@ describe('accepted orders under faults', () => {
   it('settle, and clients get 202 or 503 with Retry-After, while DynamoDB is paused past the API timeout', async () => {
     const productId = await stockedProduct(500, { w1: 100 });
     const { userId, token } = await customer();
-    const sending = burst(token, productId, 16, 8);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Orders before the pause, then a burst that meets the paused table and keeps coming after it resumes.
+    const before = await burst(token, productId, 8, 4);
     expect((await fault({ service: 'dynamodb', pauseMs: 12_000 })).status).toBe(200);
     const resumesAt = Date.now() + 12_000;
-    const replies = await sending;
+    const replies = [...before, ...(await burst(token, productId, 24, 8))];
     // Requests the clients gave up on are still queued at DynamoDB: let it resume and work them off.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, resumesAt - Date.now()) + 2_000));
     await idle();
