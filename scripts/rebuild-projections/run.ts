@@ -68,7 +68,7 @@ interface WatchedOrder {
   productIds: string[];
 }
 
-export const DEFAULT_SEGMENTS = 4;
+const DEFAULT_SEGMENTS = 4;
 const DEFAULT_PAGE_SIZE = 100;
 /** Read models compared (and written) at once. */
 const CONCURRENCY = 8;
@@ -143,11 +143,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     const productIds = Object.keys(products).filter((productId) => !findings.isHeldProduct(productId));
     const total = userIds.length + productIds.length + 1;
     let compared = 0;
+    // Interrupted here, the checkpoint still holds the whole Scan: the next run compares again.
+    const unlessStopped = <R>(work: () => Promise<R>) => (options.signal?.aborted ? undefined : work().finally(() => report('compare', ++compared, total)));
     const outcomes = [
-      ...(await mapBounded(userIds, CONCURRENCY, (userId) => reconcileUser(userId, users[userId]!, findings, apply).finally(() => report('compare', ++compared, total)))),
-      ...(await mapBounded(productIds, CONCURRENCY, (productId) => reconcileProduct(productId, products[productId]!, findings, apply).finally(() => report('compare', ++compared, total)))),
-      await reconcileBoard(Object.fromEntries(productIds.map((id) => [id, products[id]!])), checkpoint.findings.heldProducts, settings.topProductsSize, findings, apply),
+      ...(await mapBounded(userIds, CONCURRENCY, async (userId) => unlessStopped(() => reconcileUser(userId, users[userId]!, findings, apply)))),
+      ...(await mapBounded(productIds, CONCURRENCY, async (productId) => unlessStopped(() => reconcileProduct(productId, products[productId]!, findings, apply)))),
     ];
+    if (options.signal?.aborted) return result(false);
+    outcomes.push(await reconcileBoard(Object.fromEntries(productIds.map((id) => [id, products[id]!])), checkpoint.findings.heldProducts, settings.topProductsSize, findings, apply));
     report('compare', total, total);
     await file.remove();
     return result(true, outcomes.filter((outcome) => outcome === 'contended').length);
