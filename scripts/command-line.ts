@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Presets, SingleBar } from 'cli-progress';
 
 /** What every operator command (backfill, redrive, …) shares: the sandbox as default target, a progress bar, exit codes. */
@@ -25,6 +27,25 @@ export async function sandboxTarget(sandboxUrl: string, alternative: string): Pr
 }
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * A DynamoDB client for bulk work: adaptive client-side backoff and more attempts than a request
+ * would make (a bulk job meets throttling). A local endpoint (DynamoDB Local) gets a region and
+ * dummy credentials; otherwise the SDK's own (AWS) endpoint, region and credentials are used.
+ */
+export function bulkDocumentClient(options: { endpoint?: string | undefined; region?: string | undefined }): DynamoDBDocumentClient {
+  const local = options.endpoint !== undefined && /^https?:\/\/(localhost|127\.|\[::1\])/.test(options.endpoint);
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      retryMode: 'adaptive',
+      maxAttempts: 10,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.region ? { region: options.region } : local ? { region: 'us-east-1' } : {}),
+      ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
 
 export function positiveInteger(name: string, text: string | undefined, max: number): number | undefined {
   if (text === undefined) return undefined;

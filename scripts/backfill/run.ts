@@ -1,7 +1,9 @@
-import { ConditionalCheckFailedException, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapBounded } from '../../lambdas/domain/batching.ts';
-import { type Checkpoint, CheckpointFile, freshCheckpoint, type SegmentCheckpoint } from './checkpoint.ts';
+import { bulkDocumentClient } from '../command-line.ts';
+import { scanSegments } from '../segmented-scan.ts';
+import { CheckpointFile, freshCheckpoint, openCheckpoint } from './checkpoint.ts';
 import { type Migration, userNameSplit } from './migrations.ts';
 
 export interface BackfillOptions {
@@ -49,30 +51,6 @@ export const DEFAULT_SEGMENTS = 4;
 const DEFAULT_PAGE_SIZE = 100;
 /** Conditional updates in flight per segment: segments × this bounds the load on the table. */
 const UPDATES_PER_SEGMENT = 8;
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-function documentClient(options: BackfillOptions): DynamoDBDocumentClient {
-  const local = options.endpoint !== undefined && /^https?:\/\/(localhost|127\.|\[::1\])/.test(options.endpoint);
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      // A bulk job meets throttling: back off client-side too, and keep retrying longer than a request would.
-      retryMode: 'adaptive',
-      maxAttempts: 10,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.region ? { region: options.region } : local ? { region: 'us-east-1' } : {}),
-      ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
-    }),
-  );
-}
-
-async function openCheckpoint(file: CheckpointFile, options: BackfillOptions): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {
-  const saved = options.reset ? undefined : await file.load();
-  if (!saved) return { checkpoint: freshCheckpoint(options.table, options.segments ?? DEFAULT_SEGMENTS), resumed: false };
-  if (options.segments !== undefined && options.segments !== saved.totalSegments) {
-    throw new Error(`${file.path} was written with ${saved.totalSegments} segments: resume with that many, or start over with --reset`);
-  }
-  return { checkpoint: saved, resumed: true };
-}
 
 /** Writes the upgraded attributes and the new version, on condition that the item is still old. */
 function upgradeCommand(table: string, keyNames: string[], migration: Migration, item: Record<string, unknown>): UpdateCommand {
@@ -103,8 +81,13 @@ function upgradeCommand(table: string, keyNames: string[], migration: Migration,
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
   const migration = options.migration ?? userNameSplit;
   const file = new CheckpointFile(options.checkpointDir ?? '.backfill', options.table);
-  const { checkpoint, resumed } = await openCheckpoint(file, options);
-  const client = documentClient(options);
+  const { checkpoint, resumed } = await openCheckpoint(file, {
+    reset: options.reset,
+    segments: options.segments,
+    defaultSegments: DEFAULT_SEGMENTS,
+    fresh: (segments) => freshCheckpoint(options.table, segments),
+  });
+  const client = bulkDocumentClient(options);
   const counts: BackfillCounts = { scanned: 0, migrated: 0, skipped: 0 };
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: options.table }));
@@ -127,41 +110,21 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       }
     };
 
-    // A failing segment stops the others after their page in flight, as an interruption does.
-    const failure = new AbortController();
-    const stopped = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
-    const scanSegment = async (segment: number, state: SegmentCheckpoint): Promise<void> => {
-      try {
-        while (!state.done && !stopped.aborted) {
-          const page = await client.send(
-            new ScanCommand({
-              TableName: options.table,
-              Segment: segment,
-              TotalSegments: checkpoint.totalSegments,
-              Limit: options.pageSize ?? DEFAULT_PAGE_SIZE,
-              FilterExpression: '#entity = :entity',
-              ExpressionAttributeNames: { '#entity': '__edb_e__' },
-              ExpressionAttributeValues: { ':entity': migration.entity },
-              ...(state.lastEvaluatedKey ? { ExclusiveStartKey: state.lastEvaluatedKey } : {}),
-            }),
-          );
-          counts.scanned += page.ScannedCount ?? 0;
-          await mapBounded(page.Items ?? [], UPDATES_PER_SEGMENT, migrate);
-          state.scanned += page.ScannedCount ?? 0;
-          state.lastEvaluatedKey = page.LastEvaluatedKey ?? null;
-          state.done = page.LastEvaluatedKey === undefined;
-          await file.save(checkpoint);
-          report();
-        }
-      } catch (error) {
-        failure.abort();
-        throw error;
-      }
-    };
-
     report();
-    await mapBounded(Array.from(checkpoint.segments.entries()), checkpoint.totalSegments, ([segment, state]) => scanSegment(segment, state));
-    const completed = checkpoint.segments.every((segment) => segment.done);
+    const completed = await scanSegments({
+      client,
+      table: options.table,
+      entities: [migration.entity],
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      checkpoint,
+      file,
+      signal: options.signal,
+      processPage: async (items, _segment, scannedCount) => {
+        counts.scanned += scannedCount;
+        await mapBounded(items, UPDATES_PER_SEGMENT, migrate);
+        report();
+      },
+    });
     if (completed) await file.remove();
     return { ...counts, completed, resumed, totalSegments: checkpoint.totalSegments, checkpointPath: file.path };
   } finally {
