@@ -64,12 +64,12 @@ function textProblem(body: unknown): { path: string; message: string } | undefin
     const { value, path } = pending.pop()!;
     if (path.length > MAX_BODY_DEPTH) return { path: path.join('.'), message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
     if (typeof value === 'string') {
-      if (BAD_TEXT.test(value)) return { path: path.join('.'), message: 'must be well-formed Unicode without control characters' };
+      if (BAD_TEXT.test(value)) return { path: path.join('.'), message: 'must be well-formed Unicode, without control characters or noncharacters' };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     for (const [key, child] of Object.entries(value)) {
-      if (BAD_TEXT.test(key)) return { path: [...path, key].join('.'), message: 'keys must be well-formed Unicode without control characters' };
+      if (BAD_TEXT.test(key)) return { path: [...path, key].join('.'), message: 'keys must be well-formed Unicode, without control characters or noncharacters' };
       pending.push({ value: child, path: [...path, key] });
     }
   }
