@@ -66,13 +66,18 @@ const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'Th
 const UNREACHABLE_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** True for DynamoDB's throttling errors, also when ElectroDB wraps them (the SDK error is the `cause`). */
-export function isThrottling(error: unknown): boolean {
+/** The error and what it wraps: ElectroDB puts the SDK's error in `cause`. */
+function* causeChain(error: unknown): Generator<Error & { code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string }> {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
-    if (THROTTLING_ERRORS.has(current.name)) return true;
+    yield current;
     current = current.cause;
   }
+}
+
+/** True for DynamoDB's throttling errors, also when ElectroDB wraps them. */
+export function isThrottling(error: unknown): boolean {
+  for (const failure of causeChain(error)) if (THROTTLING_ERRORS.has(failure.name)) return true;
   return false;
 }
 
@@ -81,13 +86,10 @@ export function isThrottling(error: unknown): boolean {
  * ElectroDB wraps the SDK error: worth a retry later, so the API answers 503, never 500.
  */
 export function isDependencyUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
-    const failure = current as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+  for (const failure of causeChain(error)) {
     if (THROTTLING_ERRORS.has(failure.name) || UNREACHABLE_ERRORS.has(failure.name)) return true;
     if (failure.code !== undefined && SOCKET_ERRORS.has(failure.code)) return true;
     if (failure.$fault === 'server' || (failure.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-    current = current.cause;
   }
   return false;
 }
