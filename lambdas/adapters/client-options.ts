@@ -5,7 +5,7 @@
  * bare 500 after a function timeout (SPEC §4). The API handler also answers 503 before its own
  * deadline when several such calls add up (lambdas/http/api-handler.ts).
  */
-export const AWS_CALL_BUDGET = { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 3 } as const;
+const AWS_CALL_BUDGET = { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 3 } as const;
 
 export const awsClientOptions = {
   maxAttempts: AWS_CALL_BUDGET.maxAttempts,

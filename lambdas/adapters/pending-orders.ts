@@ -4,6 +4,9 @@ import { firstIdAt } from '../domain/order-ids.ts';
 import { allShards } from '../domain/sharding.ts';
 import { Order, type OrderItem } from '../model/order.ts';
 
+/** Oldest first: order ids are ULIDs of the instant the order was placed. */
+const byAge = (a: OrderItem, b: OrderItem) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0);
+
 /** The most stuck orders one backstop run takes from each shard; the next run takes the rest. */
 const MAX_PER_SHARD = 500;
 
@@ -19,7 +22,7 @@ export async function pendingOrdersCreatedBefore(instant: number): Promise<Order
       return data.filter((order) => order.status === 'PENDING');
     }),
   );
-  return pages.flat().sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
+  return pages.flat().sort(byAge);
 }
 
 /** The oldest PENDING order of all shards (one single-item Query per shard), or undefined. */
@@ -27,7 +30,7 @@ export async function oldestPendingOrder(): Promise<OrderItem | undefined> {
   const heads = await Promise.all(
     allShards(config.orderShardCount).map(async (shard) => (await Order.query.pending({ shard }).go({ order: 'asc', limit: 1 })).data[0]),
   );
-  return heads.filter((order): order is OrderItem => order !== undefined).sort((a, b) => (a.orderId < b.orderId ? -1 : 1))[0];
+  return heads.filter((order): order is OrderItem => order !== undefined).sort(byAge)[0];
 }
 
 /**

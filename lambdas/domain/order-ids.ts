@@ -12,7 +12,7 @@ export function newOrderId(now: number = Date.now()): { orderId: string; created
 }
 
 /** The instant an order id encodes, as the ISO-8601 `createdAt` of the order. */
-export function createdAtOf(orderId: string): string {
+function createdAtOf(orderId: string): string {
   return new Date(decodeTime(orderId)).toISOString();
 }
 

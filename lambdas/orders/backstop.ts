@@ -5,6 +5,7 @@ import { markRedriven, oldestPendingOrder, pendingOrdersCreatedBefore } from '..
 import { commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
 import { logger, metrics } from '../observability.ts';
+import { countRejectedOrders } from './order-metrics.ts';
 import { redrivePendingOrders, type BackstopPorts } from './redrive-pending.ts';
 
 const ports: BackstopPorts = {
@@ -26,11 +27,7 @@ export const handler = async (_event: unknown, context: Context) => {
     });
     metrics.addMetric('OldestPendingOrderAgeSeconds', MetricUnit.Seconds, report.oldestPendingAgeSeconds);
     metrics.addMetric('OrdersRedriven', MetricUnit.Count, report.redriven);
-    if (report.rejected > 0) {
-      const rejected = metrics.singleMetric();
-      rejected.addDimension('reason', 'SETTLEMENT_FAILED');
-      rejected.addMetric('OrdersRejected', MetricUnit.Count, report.rejected);
-    }
+    if (report.rejected > 0) countRejectedOrders('SETTLEMENT_FAILED', report.rejected);
     if (report.redriven + report.rejected + report.failed > 0) logger.warn('stuck orders found', { ...report });
     if (report.failed > 0) throw new Error(`${report.failed} stuck orders could not be queued; the next run retries them`);
     return report;

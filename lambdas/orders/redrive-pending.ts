@@ -61,7 +61,8 @@ export async function redrivePendingOrders(ports: BackstopPorts, policy: Backsto
   report.failed = failed.length;
   report.redriven = toQueue.length - failed.length;
 
-  const oldest = stuck.find((order) => order.status === 'PENDING') ?? (await ports.oldestPendingOrder());
+  // Stuck orders come oldest first; only when none is stuck is the oldest PENDING one read.
+  const oldest = stuck[0] ?? (await ports.oldestPendingOrder());
   if (oldest) report.oldestPendingAgeSeconds = Math.max(0, Math.round((now - Date.parse(oldest.createdAt)) / 1000));
   return report;
 }

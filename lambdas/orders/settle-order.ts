@@ -12,6 +12,7 @@ import { config } from '../config.ts';
 import { backoffDelayMs, sleep } from '../domain/batching.ts';
 import { rejectionEvents } from '../domain/orders.ts';
 import { logger, metrics } from '../observability.ts';
+import { countRejectedOrders } from './order-metrics.ts';
 import { settleOrder, type SettlementPorts } from './settle.ts';
 import { settlementMessageSchema } from './settlement-message.ts';
 
@@ -30,11 +31,8 @@ const ports: SettlementPorts = {
   now: () => new Date().toISOString(),
   pause: (attempt) => sleep(backoffDelayMs(attempt, SETTLEMENT_BACKOFF)),
   settled: (outcome) => {
-    if (outcome.result === 'confirmed') return metrics.addMetric('OrdersConfirmed', MetricUnit.Count, 1);
-    // `reason` is one of five values: a dimension of low cardinality.
-    const rejected = metrics.singleMetric();
-    rejected.addDimension('reason', outcome.reason);
-    rejected.addMetric('OrdersRejected', MetricUnit.Count, 1);
+    if (outcome.result === 'confirmed') metrics.addMetric('OrdersConfirmed', MetricUnit.Count, 1);
+    else countRejectedOrders(outcome.reason);
   },
 };
 
