@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -7,6 +7,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Database } from './database.ts';
+import { failureQueue } from './failure-queue.ts';
 import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
 
@@ -74,15 +75,11 @@ export class OrderPipeline extends Construct {
 
     const queueEnvironment = { ...props.environment, ORDER_QUEUE_URL: this.orderQueue.queueUrl };
 
-    this.outboxFailures = new Queue(this, 'OutboxFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.outboxFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the on-failure destination of the outbox relay; the backstop re-drives what it describes.',
-    });
+    this.outboxFailures = failureQueue(
+      this,
+      'OutboxFailures',
+      'This queue is itself the on-failure destination of the outbox relay; the backstop re-drives what it describes.',
+    );
     this.relayPlacedOrders = new CommerceFunction(this, 'RelayPlacedOrders', {
       entry: 'lambdas/orders/relay-placed-orders.ts',
       description: 'Transactional outbox: new PENDING orders from the table stream onto the order queue',

@@ -1,10 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Archive } from './archive.ts';
 import type { Database } from './database.ts';
+import { failureQueue } from './failure-queue.ts';
 import { CommerceFunction } from './function.ts';
 
 export interface ProjectionsProps {
@@ -27,15 +28,11 @@ export class Projections extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectionsProps) {
     super(scope, id);
-    this.failureQueue = new Queue(this, 'ProjectionFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the on-failure destination of the stream consumer; nothing consumes it automatically.',
-    });
+    this.failureQueue = failureQueue(
+      this,
+      'ProjectionFailures',
+      'This queue is itself the on-failure destination of the stream consumer; nothing consumes it automatically.',
+    );
 
     this.projectOrders = new CommerceFunction(this, 'ProjectOrders', {
       entry: 'lambdas/projections/project-orders.ts',
