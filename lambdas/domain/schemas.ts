@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonNodes } from './json-nodes.ts';
 import { ORDER_STATUSES } from './orders.ts';
 
 /** Request validation (SPEC §4). Bodies are strict: an unknown field is a client mistake, not data. */
@@ -17,17 +18,13 @@ export const FREE_FORM_LIMITS = { maxDepth: 8, maxKeyLength: 64, maxBytes: 16 * 
 
 /** The first way `value` breaks the free-form limits (nesting counts objects and arrays), if any. */
 export function freeFormProblem(value: unknown): { path: string[]; message: string } | undefined {
-  const pending: Array<{ value: unknown; path: string[]; depth: number }> = [{ value, path: [], depth: 1 }];
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    if (next.value === null || typeof next.value !== 'object') continue;
-    if (next.depth > FREE_FORM_LIMITS.maxDepth) return { path: next.path, message: `nests deeper than ${FREE_FORM_LIMITS.maxDepth} levels` };
-    const entries = Array.isArray(next.value) ? next.value.map((item, index) => [String(index), item] as const) : Object.entries(next.value);
-    for (const [key, child] of entries) {
-      if (!Array.isArray(next.value) && (key.length < 1 || key.length > FREE_FORM_LIMITS.maxKeyLength)) {
-        return { path: [...next.path, key], message: `keys must be 1 to ${FREE_FORM_LIMITS.maxKeyLength} characters` };
-      }
-      pending.push({ value: child, path: [...next.path, key], depth: next.depth + 1 });
+  for (const node of jsonNodes(value)) {
+    if (node.key !== undefined && (node.key.length < 1 || node.key.length > FREE_FORM_LIMITS.maxKeyLength)) {
+      return { path: [...node.path], message: `keys must be 1 to ${FREE_FORM_LIMITS.maxKeyLength} characters` };
+    }
+    // The root object is level 1.
+    if (node.value !== null && typeof node.value === 'object' && node.path.length + 1 > FREE_FORM_LIMITS.maxDepth) {
+      return { path: [...node.path], message: `nests deeper than ${FREE_FORM_LIMITS.maxDepth} levels` };
     }
   }
   if (Buffer.byteLength(JSON.stringify(value), 'utf8') > FREE_FORM_LIMITS.maxBytes) {

@@ -7,6 +7,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors.ts';
+import { jsonNodes } from '../domain/json-nodes.ts';
 import { idSchema } from '../domain/schemas.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -59,19 +60,10 @@ const BAD_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff]
 
 /** SPEC §2: every string (and every key) of a body is well-formed Unicode without control characters. */
 function textProblem(body: unknown): { path: string; message: string } | undefined {
-  const pending: Array<{ value: unknown; path: string[] }> = [{ value: body, path: [] }];
-  while (pending.length > 0) {
-    const { value, path } = pending.pop()!;
+  for (const { value, path, key } of jsonNodes(body)) {
     if (path.length > MAX_BODY_DEPTH) return { path: path.join('.'), message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
-    if (typeof value === 'string') {
-      if (BAD_TEXT.test(value)) return { path: path.join('.'), message: 'must be well-formed Unicode, without control characters or noncharacters' };
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    for (const [key, child] of Object.entries(value)) {
-      if (BAD_TEXT.test(key)) return { path: [...path, key].join('.'), message: 'keys must be well-formed Unicode, without control characters or noncharacters' };
-      pending.push({ value: child, path: [...path, key] });
-    }
+    if (key !== undefined && BAD_TEXT.test(key)) return { path: path.join('.'), message: 'keys must be well-formed Unicode, without control characters or noncharacters' };
+    if (typeof value === 'string' && BAD_TEXT.test(value)) return { path: path.join('.'), message: 'must be well-formed Unicode, without control characters or noncharacters' };
   }
   return undefined;
 }

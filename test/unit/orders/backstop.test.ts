@@ -23,7 +23,10 @@ describe('the backstop handler', () => {
   beforeEach(() => {
     dynamo.reset();
     published = [];
-    vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => void published.push([name, value]));
+    vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+      published.push([name, value]);
+      return metrics;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 
