@@ -53,9 +53,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyO
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   // Queue URLs name the host the client used (this proxy); the emulator knows them by its own port.
-  const toUpstream = (text: string) => text.replaceAll(`localhost:${ownPort}`, `localhost:${options.upstream.port}`);
-  const body = Buffer.from(toUpstream(Buffer.concat(chunks).toString('utf8')), 'utf8');
-  const call = describeCall(options.service, req, body);
+  const ours = `localhost:${ownPort}`;
+  const toUpstream = (text: string) => text.replaceAll(ours, `localhost:${options.upstream.port}`);
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
+  // Rewritten only where it names this proxy, so other bodies (S3 objects) pass byte for byte.
+  const body = text.includes(ours) ? Buffer.from(toUpstream(text), 'utf8') : raw;
+  const call = describeCall(options.service, req, text);
   const rule = options.plan.take(call);
   if (rule?.kind === 'fail') return void injectedError(res, options.service, rule);
 
@@ -75,18 +79,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyO
   res.end(Buffer.concat(answerChunks));
 }
 
-function describeCall(service: string, req: IncomingMessage, body: Buffer): AwsCall {
+function describeCall(service: string, req: IncomingMessage, body: string): AwsCall {
   const environment = /(?:^|\s)app\/([\w.-]+)/.exec(String(req.headers['user-agent'] ?? ''))?.[1] ?? '';
   const operation = operationOf(service, req.headers, body, req);
-  const permissions = permissionsOf(service, operation, body.toString('utf8'), req.url ?? '/');
+  const permissions = permissionsOf(service, operation, body, req.url ?? '/');
   return { service, operation, function: environment.split('.')[0] ?? '', environment, permissions };
 }
 
 /** JSON protocols name the operation in X-Amz-Target, the query protocol in the form body, S3 in its method. */
-function operationOf(service: string, headers: IncomingHttpHeaders, body: Buffer, req: IncomingMessage): string {
+function operationOf(service: string, headers: IncomingHttpHeaders, body: string, req: IncomingMessage): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
-  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'))?.[1];
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
   if (action) return action;
   if (service === 's3') return S3_OPERATIONS[req.method ?? ''] ?? `${req.method}`;
   return `${req.method} ${req.url}`;
