@@ -1,7 +1,7 @@
 import { type CartLine, type CartPlan, liveLines, type OrderedCartLine } from '../domain/cart.ts';
 import { CartItem } from '../model/cart-item.ts';
 import { commerce } from '../model/service.ts';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure } from './aws-errors.ts';
 
 /** Settlement removes a fromCart order's lines this many at a time (≤ 50 lines per cart). */
 const REMOVAL_CONCURRENCY = 10;

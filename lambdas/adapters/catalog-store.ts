@@ -6,6 +6,7 @@ import { Inventory } from '../model/inventory.ts';
 import { Product, type ProductItem } from '../model/product.ts';
 import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
 import { commerce } from '../model/service.ts';
+import { AGAIN, retry } from '../domain/retry.ts';
 import { batchGetAll } from './batch-get.ts';
 
 export type ProductInput = Pick<ProductItem, 'productId' | 'name' | 'priceCents'> &
@@ -27,7 +28,7 @@ export async function getProducts(productIds: string[]): Promise<Map<string, Pro
 }
 
 /** Concurrent writers of one product retry this often before the caller is told to. */
-const MAX_WRITE_RACES = 3;
+const PRODUCT_RACES = { attempts: 3, baseMs: 10, capMs: 200 };
 
 /**
  * Creates or replaces a product, keeping its creation time, and its category memberships with it:
@@ -37,11 +38,11 @@ const MAX_WRITE_RACES = 3;
  * concurrent writers cannot leave behind a membership that neither of them kept.
  */
 export async function putProduct(input: ProductInput, now: string): Promise<ProductItem> {
-  for (let race = 0; race < MAX_WRITE_RACES; race++) {
+  const written = await retry(PRODUCT_RACES, async () => {
     const { data: previous } = await Product.get({ productId: input.productId }).go({ consistent: true });
-    const written = await replaceProduct(input, previous ?? undefined, now);
-    if (written) return written;
-  }
+    return (await replaceProduct(input, previous ?? undefined, now)) ?? AGAIN;
+  });
+  if (written !== AGAIN) return written;
   throw new ConflictError('The product is being changed concurrently; retry', 'CONCURRENT_UPDATE');
 }
 

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '../domain/batching.ts';
+import { AGAIN, retry } from '../domain/retry.ts';
 import {
   applyProfileUpdate,
   emailClaimKey,
@@ -81,21 +80,22 @@ async function commitProfile(previous: UserRecord | undefined, next: UserRecord,
   return 'retry';
 }
 
-const MAX_ATTEMPTS = 8;
+/** Re-reads of the user after losing a race to a concurrent PUT /me, jittered so racers spread out. */
+const PROFILE_RACES = { attempts: 8, baseMs: 10, capMs: 500 };
 
 export type SaveProfileResult = { outcome: 'saved'; user: UserRecord } | { outcome: 'email-taken' } | { outcome: 'contended' };
 
 /** PUT /me: creates or updates the caller's user, keeping its email unique across users. */
 export async function saveProfile(userId: string, update: ProfileUpdate, now: string): Promise<SaveProfileResult> {
   let releasePrevious = true;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  const result = await retry(PROFILE_RACES, async (): Promise<SaveProfileResult | typeof AGAIN> => {
     const current = await getUser(userId, { consistent: true });
     const next = applyProfileUpdate(userId, current, update, now);
     const outcome = await commitProfile(current, next, releasePrevious);
     if (outcome === 'saved') return { outcome, user: next };
     if (outcome === 'email-taken') return { outcome: 'email-taken' };
     if (outcome === 'old-email-not-ours') releasePrevious = false;
-    else await sleep(backoffDelayMs(attempt, { baseMs: 10, capMs: 500 })); // jittered, so racers spread out
-  }
-  return { outcome: 'contended' };
+    return AGAIN;
+  });
+  return result === AGAIN ? { outcome: 'contended' } : result;
 }

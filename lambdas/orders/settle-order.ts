@@ -9,7 +9,7 @@ import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
-import { backoffDelayMs, sleep } from '../domain/batching.ts';
+import { backoffDelayMs, sleep } from '../domain/retry.ts';
 import { rejectionEvents } from '../domain/orders.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';

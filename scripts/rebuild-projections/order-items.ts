@@ -1,5 +1,5 @@
 import { batchGetAll } from '../../lambdas/adapters/batch-get.ts';
-import { isConditionFailure } from '../../lambdas/adapters/conditions.ts';
+import { isConditionFailure } from '../../lambdas/adapters/aws-errors.ts';
 import { isNewerStatus } from '../../lambdas/domain/orders.ts';
 import { OrderEvent } from '../../lambdas/model/order-event.ts';
 import { ProjectionMark } from '../../lambdas/model/projection-mark.ts';

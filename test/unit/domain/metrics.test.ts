@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allSettledBounded, backoffDelayMs, chunk, mapBounded } from '../../../lambdas/domain/batching.ts';
+import { allSettledBounded, chunk, mapBounded } from '../../../lambdas/domain/batching.ts';
+import { backoffDelayMs } from '../../../lambdas/domain/retry.ts';
 import { ValidationError } from '../../../lambdas/domain/errors.ts';
 import { archiveObjects, decimalSum, type ExpiredEvent, groupBy, hourOf, rollupExpiry, rollupRange, toMetricEvents } from '../../../lambdas/domain/metrics.ts';
 
