@@ -1,6 +1,6 @@
 import { membershipChanges } from '../domain/catalog.ts';
 import { ConflictError } from '../domain/errors.ts';
-import type { WarehouseStock } from '../domain/orders.ts';
+import type { WarehouseStock } from '../domain/order-rules.ts';
 import { ascendingPage } from '../domain/pagination-ascending.ts';
 import { Inventory } from '../model/inventory.ts';
 import { Product, type ProductItem } from '../model/product.ts';

@@ -2,7 +2,7 @@ import { config } from '../config.ts';
 import type { OrderedCartLine } from '../domain/cart.ts';
 import { UnavailableError } from '../domain/errors.ts';
 import { mergeShardPages } from '../domain/pagination.ts';
-import { dayOf, type OrderStatus, type RequestedLine } from '../domain/orders.ts';
+import { dayOf, type OrderStatus, type RequestedLine } from '../domain/order-rules.ts';
 import { allShards, shardFor } from '../domain/sharding.ts';
 import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
 import { Order, type OrderItem } from '../model/order.ts';

@@ -1,4 +1,4 @@
-import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/orders.ts';
+import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/order-rules.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
 import { UserStats } from '../model/user-stats.ts';

@@ -1,4 +1,4 @@
-import type { Allocation, OrderEventDraft, OrderTotals, PricedLine, RejectionReason } from '../domain/orders.ts';
+import type { Allocation, OrderEventDraft, OrderTotals, PricedLine, RejectionReason } from '../domain/order-rules.ts';
 import type { OrderItem } from '../model/order.ts';
 import { commerce } from '../model/service.ts';
 

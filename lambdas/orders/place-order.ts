@@ -1,5 +1,5 @@
 import type { OrderedCartLine } from '../domain/cart.ts';
-import type { RequestedLine } from '../domain/orders.ts';
+import type { RequestedLine } from '../domain/order-rules.ts';
 import type { NewOrder, PlacementOutcome } from '../adapters/order-store.ts';
 
 /** What placing an order needs from the outside world; the handler passes the DynamoDB adapters. */

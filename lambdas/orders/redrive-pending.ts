@@ -1,6 +1,6 @@
 import type { OrderItem } from '../model/order.ts';
 import type { CommitResult } from '../adapters/settlement-store.ts';
-import { rejectionEvents } from '../domain/orders.ts';
+import { rejectionEvents } from '../domain/order-rules.ts';
 
 /** What the backstop needs; the scheduled handler passes the DynamoDB and SQS adapters. */
 export interface BackstopPorts {

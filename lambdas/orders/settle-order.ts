@@ -10,7 +10,7 @@ import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
 import { backoffDelayMs, sleep } from '../domain/retry.ts';
-import { rejectionEvents } from '../domain/orders.ts';
+import { rejectionEvents } from '../domain/order-rules.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
 import { settleOrder, type SettlementPorts } from './settle.ts';

@@ -12,7 +12,7 @@ import {
   rejectionEvents,
   type RejectionReason,
   stockWriteBudget,
-} from '../domain/orders.ts';
+} from '../domain/order-rules.ts';
 import { discountFor } from '../domain/promotions.ts';
 import type { OrderItem } from '../model/order.ts';
 

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { putPromotion } from '../../../lambdas/admin/promotions.ts';
 import { apiHandler } from '../../../lambdas/http/api-handler.ts';
-import { adminClaims, httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { adminClaims, httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const handler = apiHandler({ 'PUT /promotions/{code}': putPromotion });

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { adminClaims, httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { adminClaims, httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 // Imported after the mock: the module starts warming its cache (a table read) as it loads.

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { epochSeconds } from '../../../lambdas/domain/expiry.ts';
 import { apiHandler } from '../../../lambdas/http/api-handler.ts';
 import { deleteCartItem, getCart, putCartItem } from '../../../lambdas/me/cart.ts';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const handler = apiHandler({

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { cursorBefore } from '../../../lambdas/domain/pagination.ts';
 import { apiHandler } from '../../../lambdas/http/api-handler.ts';
 import { deleteWishlistItem, getWishlist, putWishlistItem } from '../../../lambdas/me/wishlist.ts';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const handler = apiHandler({

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { decodeTime } from 'ulid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/orders/api.ts';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

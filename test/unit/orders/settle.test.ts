@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatedProvider } from '../../../lambdas/adapters/payment-provider.ts';
 import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts';
-import type { WarehouseStock } from '../../../lambdas/domain/orders.ts';
+import type { WarehouseStock } from '../../../lambdas/domain/order-rules.ts';
 import type { OrderItem } from '../../../lambdas/model/order.ts';
 import type { ProductItem } from '../../../lambdas/model/product.ts';
 import type { PromotionItem } from '../../../lambdas/model/promotion.ts';
