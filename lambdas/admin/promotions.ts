@@ -1,10 +1,16 @@
-import { putPromotionTerms } from '../adapters/promotion-store.ts';
+import type { Promotion } from '../domain/promotions.ts';
 import { putPromotionSchema } from '../domain/schemas.ts';
 import { type HttpEvent, jsonBody, pathId, requireAdmin } from '../http/request.ts';
 import { json } from '../http/respond.ts';
-import type { PromotionItem } from '../model/promotion.ts';
+import type { PromotionTermsWrites } from '../ports/promotions.ts';
+import { putPromotion } from './put-promotion.ts';
 
-function promotionView(promotion: PromotionItem) {
+export interface PromotionRoutePorts {
+  promotions: PromotionTermsWrites;
+  now: () => string;
+}
+
+function promotionView(promotion: Promotion) {
   const { code, percentOff, amountOffCents, validUntil, maxRedemptions, redemptions, updatedAt } = promotion;
   return {
     code,
@@ -17,18 +23,10 @@ function promotionView(promotion: PromotionItem) {
   };
 }
 
-/**
- * PUT /promotions/{code}: creates the code or replaces its terms, keeping its redemption count.
- * `validUntil` is stored in UTC ISO form: settlement compares it with now as a string.
- */
-export async function putPromotion(event: HttpEvent) {
+/** PUT /promotions/{code}: creates the code or replaces its terms, keeping its redemption count. */
+export async function putPromotionRoute(event: HttpEvent, ports: PromotionRoutePorts) {
   requireAdmin(event);
   const code = pathId(event, 'code');
-  const { validUntil, ...terms } = jsonBody(event, putPromotionSchema);
-  const promotion = await putPromotionTerms(
-    code,
-    { ...terms, ...(validUntil !== undefined ? { validUntil: new Date(validUntil).toISOString() } : {}) },
-    new Date().toISOString(),
-  );
-  return json(200, promotionView(promotion));
+  const terms = jsonBody(event, putPromotionSchema);
+  return json(200, promotionView(await putPromotion({ code, terms }, ports)));
 }
