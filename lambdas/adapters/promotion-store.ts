@@ -12,7 +12,8 @@ function toPromotion(item: PromotionItem): Promotion {
     ...(amountOffCents !== undefined ? { amountOffCents } : {}),
     ...(validUntil !== undefined ? { validUntil } : {}),
     ...(maxRedemptions !== undefined ? { maxRedemptions } : {}),
-    ...(redemptions !== undefined ? { redemptions } : {}),
+    // Items from before the count existed have none: nothing was redeemed yet.
+    redemptions: redemptions ?? 0,
     updatedAt,
   };
 }

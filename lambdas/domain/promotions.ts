@@ -11,6 +11,7 @@ export interface PromotionTerms {
 /** The terms an admin sets; `redemptions` is settlement's to count. */
 export type PromotionTermsInput = Omit<PromotionTerms, 'redemptions'>;
 
+/** A promotion as the API shows it and settlement reads it. */
 export interface Promotion extends PromotionTerms {
   code: string;
   updatedAt: string;
