@@ -1,29 +1,13 @@
 import { config } from '../config.ts';
-import type { OrderedCartLine } from '../domain/cart.ts';
-import { UnavailableError } from '../domain/errors.ts';
 import { mergeShardPages } from '../domain/pagination.ts';
-import { dayOf, type OrderStatus, type RequestedLine } from '../domain/order-rules.ts';
+import { dayOf, type OrderStatus } from '../domain/order-rules.ts';
 import { allShards, shardFor } from '../domain/sharding.ts';
 import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
 import { Order, type OrderItem } from '../model/order.ts';
 import { OrderEvent, type OrderEventItem } from '../model/order-event.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder, type UserOrderItem } from '../model/user-order.ts';
-
-export interface NewOrder {
-  orderId: string;
-  userId: string;
-  items: RequestedLine[];
-  promotionCode?: string;
-  /** Kept with the order until settlement, so a lost message never loses what settlement needs. */
-  paymentToken: string;
-  /** Set when the order was placed from the cart, with the lines to remove from it once CONFIRMED. */
-  fromCart?: boolean;
-  cartLines?: OrderedCartLine[];
-  createdAt: string;
-}
-
-export type PlacementOutcome = { outcome: 'recorded' } | { outcome: 'key-used'; record: { orderId: string; requestHash: string } };
+import type { NewOrder, PlacementOutcome } from '../ports/orders.ts';
 
 export async function getIdempotencyRecord(userId: string, key: string): Promise<IdempotencyItem | undefined> {
   const { data } = await IdempotencyRecord.get({ userId, key }).go({ consistent: true });
@@ -61,7 +45,7 @@ export async function recordPlacedOrder(
     if (existing) return { outcome: 'key-used', record: existing };
   }
   // A concurrent request with the same key holds the record: the client's retry finds its order.
-  if (data.some((result) => result.code === 'TransactionConflict')) throw new UnavailableError('A concurrent request with this Idempotency-Key is in progress; retry shortly', 1);
+  if (data.some((result) => result.code === 'TransactionConflict')) return { outcome: 'key-in-progress' };
   throw new Error(`Placing order ${order.orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
 }
 
