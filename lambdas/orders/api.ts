@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getCartLines } from '../adapters/cart-store.ts';
-import { getIdempotencyRecord, getOrder, getOrderEvents, recordPlacedOrder } from '../adapters/order-store.ts';
+import { getOrder, getOrderEvents } from '../adapters/order-reads.ts';
+import { getIdempotencyRecord, recordPlacedOrder } from '../adapters/order-store.ts';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.ts';
 import { requestHash } from '../domain/idempotency.ts';
 import { newOrderId } from '../domain/order-ids.ts';

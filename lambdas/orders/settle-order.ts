@@ -4,7 +4,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeTime } from 'ulid';
 import { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import { getProducts, getStock } from '../adapters/catalog-store.ts';
-import { getOrder } from '../adapters/order-store.ts';
+import { getOrder } from '../adapters/order-reads.ts';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';

@@ -45,7 +45,8 @@ describe('order store: recording a placed order', () => {
   });
 
   it('answers a used key with its record from the cancelled transaction alone, writing nothing', async () => {
-    const { recordPlacedOrder, getOrder } = await import('../../lambdas/adapters/order-store.ts');
+    const { recordPlacedOrder } = await import('../../lambdas/adapters/order-store.ts');
+    const { getOrder } = await import('../../lambdas/adapters/order-reads.ts');
     const first = await newOrder();
     const key = unique('key');
     await recordPlacedOrder(first, { key, requestHash: 'hash-1' });

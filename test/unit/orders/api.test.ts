@@ -20,9 +20,8 @@ const adapters = vi.hoisted(() => ({
 vi.mock('../../../lambdas/adapters/order-store.ts', () => ({
   recordPlacedOrder: adapters.recordPlacedOrder,
   getIdempotencyRecord: adapters.getIdempotencyRecord,
-  getOrder: adapters.getOrder,
-  getOrderEvents: adapters.getOrderEvents,
 }));
+vi.mock('../../../lambdas/adapters/order-reads.ts', () => ({ getOrder: adapters.getOrder, getOrderEvents: adapters.getOrderEvents }));
 vi.mock('../../../lambdas/adapters/cart-store.ts', () => ({ getCartLines: adapters.getCartLines }));
 
 const { handler } = await import('../../../lambdas/orders/api.ts');
