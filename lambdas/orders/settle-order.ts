@@ -12,7 +12,7 @@ import { config } from '../config.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
 import { giveUpOnOrder, settleOrder, type SettlementPorts } from './settle.ts';
-import { settlementMessageSchema } from './settlement-message.ts';
+import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {
   getOrder,
