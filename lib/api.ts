@@ -44,7 +44,6 @@ export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Are
 
 export interface ApiProps {
   readonly database: Database;
-  readonly environment: Record<string, string>;
   readonly ephemeral: boolean;
 }
 
@@ -84,7 +83,6 @@ export class Api extends Construct {
       new CommerceFunction(this, `${area[0]!.toUpperCase()}${area.slice(1)}Api`, {
         entry: `lambdas/${area}/api.ts`,
         description,
-        environment: props.environment,
       });
     this.functions = {
       catalog: fn('catalog', 'Catalog routes: products and inventory'),

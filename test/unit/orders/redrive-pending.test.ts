@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts';
+import type { CommitResult } from '../../../lambdas/ports/orders.ts';
 import { ulid } from 'ulid';
 import type { OrderItem } from '../../../lambdas/model/order.ts';
 import { redrivePendingOrders, type BackstopPorts } from '../../../lambdas/orders/redrive-pending.ts';

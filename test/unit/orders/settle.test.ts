@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulatedProvider } from '../../../lambdas/adapters/payment-provider.ts';
-import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts';
+import type { CommitResult } from '../../../lambdas/ports/orders.ts';
 import type { WarehouseStock } from '../../../lambdas/domain/order-rules.ts';
 import type { OrderItem } from '../../../lambdas/model/order.ts';
 import type { ProductItem } from '../../../lambdas/model/product.ts';
@@ -95,7 +95,7 @@ function fakeStore(initial: {
       void: async (reference) => void state.voided.push(reference),
     },
     now: () => '2026-11-24T00:00:00.000Z',
-    pause: async () => {},
+    wait: async () => {},
   };
   return { ports, state, raceOnce };
 }
