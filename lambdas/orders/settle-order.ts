@@ -16,12 +16,12 @@ import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {
   getOrder,
-  getProducts,
-  getStock,
-  getPromotion,
+  products: getProducts,
+  stock: getStock,
+  promotion: getPromotion,
   commitConfirmation,
   commitRejection,
-  removeOrderedCartLines,
+  removeOrderedLines: removeOrderedCartLines,
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
   settled: (outcome) => {

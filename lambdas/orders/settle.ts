@@ -112,7 +112,7 @@ export async function giveUpOnOrder(
 
 /** A confirmed fromCart order takes its lines out of the cart; a rejected one leaves the cart alone. */
 async function emptyOrderedCart(order: Order, ports: SettlementPorts): Promise<void> {
-  if (order.cartLines?.length) await ports.removeOrderedCartLines(order.userId, order.cartLines);
+  if (order.cartLines?.length) await ports.removeOrderedLines(order.userId, order.cartLines);
 }
 
 async function settleOnce(order: Order, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | Again> {
@@ -120,8 +120,8 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
   const code = order.promotionCode;
   const productIds = order.items.map((line) => line.productId);
   const [catalog, promotion] = await Promise.all([
-    ports.getProducts(productIds),
-    code ? ports.getPromotion(code, { consistent: true }) : undefined,
+    ports.products(productIds),
+    code ? ports.promotion(code, { consistent: true }) : undefined,
   ]);
   const priced = priceLines(order.items, catalog);
   if (!priced.ok) return reject(ports, order, priced.reason);
@@ -129,7 +129,7 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
   if (!discount.ok) return reject(ports, order, discount.reason);
   const totals = orderTotals(priced.value.subtotalCents, discount.discountCents);
 
-  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.getStock(id)] as const)));
+  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.stock(id)] as const)));
   const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined));
   if (!allocation.ok) return reject(ports, order, allocation.reason);
 

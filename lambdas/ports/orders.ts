@@ -13,9 +13,10 @@ import type {
   RecordedOrderEvent,
   RejectionReason,
   RequestedLine,
-  WarehouseStock,
 } from '../domain/order-rules.ts';
-import type { PromotionTerms } from '../domain/promotions.ts';
+import type { OrderedLinesRemoval } from './carts.ts';
+import type { ProductBatch, StockLevels } from './catalog.ts';
+import type { PromotionLookup } from './promotions.ts';
 
 /** A PENDING order as placement records it, with everything settlement will need. */
 export interface NewOrder {
@@ -107,14 +108,9 @@ export interface SettlementLedger {
   commitRejection(rejection: Rejection): Promise<CommitResult>;
 }
 
-/** Settlement's ports. */
-export interface SettlementPorts extends SettlementLedger {
+/** Settlement's ports: the order and its ledger, catalog prices, stock, the promotion and the cart. */
+export interface SettlementPorts extends SettlementLedger, ProductBatch, StockLevels, PromotionLookup, OrderedLinesRemoval {
   getOrder(orderId: string, options: { consistent: boolean }): Promise<Order | undefined>;
-  /** Catalog prices of the products that exist; unknown ones are absent. */
-  getProducts(productIds: string[]): Promise<ReadonlyMap<string, { priceCents: number }>>;
-  getStock(productId: string): Promise<WarehouseStock[]>;
-  getPromotion(code: string, options: { consistent: boolean }): Promise<PromotionTerms | undefined>;
-  removeOrderedCartLines(userId: string, lines: readonly OrderedCartLine[]): Promise<void>;
   payments: PaymentProvider;
   /** Told once per order this run settled: the business metrics (orders confirmed, rejected by reason). */
   settled?: (outcome: { result: 'confirmed' } | { result: 'rejected'; reason: RejectionReason }) => void;
