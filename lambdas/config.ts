@@ -20,6 +20,10 @@ const schema = z.object({
   PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
   TOP_PRODUCTS_SIZE: z.coerce.number().int().min(1).max(100).default(20),
   ARCHIVE_BUCKET: z.string().optional(),
+  EVENT_BUS_NAME: z.string().optional(),
+  NOTIFICATION_SENDER: z.string().optional(),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  NOTIFICATION_TTL_SECONDS: z.coerce.number().int().min(60).default(35 * 86_400),
   /** S3 emulators (the sandbox) serve buckets by path, not by virtual host; the SDK has no variable for it. */
   AWS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });
@@ -47,6 +51,10 @@ function load() {
     productCacheTtlSeconds: env.PRODUCT_CACHE_TTL_SECONDS,
     topProductsSize: env.TOP_PRODUCTS_SIZE,
     archiveBucket: env.ARCHIVE_BUCKET,
+    eventBusName: env.EVENT_BUS_NAME,
+    notificationSender: env.NOTIFICATION_SENDER,
+    sesConfigurationSet: env.SES_CONFIGURATION_SET,
+    notificationTtlSeconds: env.NOTIFICATION_TTL_SECONDS,
     s3ForcePathStyle: env.AWS_S3_FORCE_PATH_STYLE === 'true',
   };
 }

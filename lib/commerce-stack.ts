@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Archive } from './archive.ts';
 import { Database } from './database.ts';
+import { Notifications, type NotificationsConfig } from './notifications.ts';
 import { OrderPipeline } from './order-pipeline.ts';
 import { Observability } from './observability.ts';
+import { OrderEvents } from './order-events.ts';
 import { Projections } from './projections.ts';
 import { settings } from './settings.ts';
 
@@ -13,6 +15,8 @@ export interface CommerceStackProps extends StackProps {
   readonly ephemeral?: boolean;
   /** Subscribed by email to the alarm topic (context `alarmEmail`). */
   readonly alarmEmail?: string;
+  /** Sender, SES identity and configuration set of the customer emails (contexts `notificationSender`, `notificationIdentity`, `sesConfigurationSet`). */
+  readonly notifications?: NotificationsConfig;
 }
 
 /** Composes the platform's constructs; each concern lives in its own construct. */
@@ -34,7 +38,9 @@ export class CommerceStack extends Stack {
       PRODUCT_CACHE_TTL_SECONDS: String(settings.productCacheTtlSeconds),
       TOP_PRODUCTS_SIZE: String(settings.topProductsSize),
     };
-    new OrderPipeline(this, 'OrderPipeline', { database, environment });
+    const orderEvents = new OrderEvents(this, 'OrderEvents');
+    new OrderPipeline(this, 'OrderPipeline', { database, environment, orderEvents });
+    new Notifications(this, 'Notifications', { database, orderEvents, environment, ...props.notifications });
     const archive = new Archive(this, 'Archive', { ephemeral });
     new Projections(this, 'Projections', { database, archive, environment });
     const api = new Api(this, 'Api', { database, environment, ephemeral });

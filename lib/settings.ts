@@ -33,6 +33,10 @@ export const settings = {
   productCacheTtlSeconds: 60,
   /** Best sellers kept in the top-products read model (and warmed into each function's cache). */
   topProductsSize: 20,
+  /** The order event archive keeps events this long for replay. */
+  orderEventArchiveDays: 30,
+  /** A customer's notification record (exactly one email per outcome) lives this long: beyond any replay of the archive. */
+  notificationTtlSeconds: 35 * 24 * 60 * 60,
 } as const;
 
 /** The project root: function entries and the lock file are resolved from it. */
