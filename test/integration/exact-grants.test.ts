@@ -20,7 +20,7 @@ function grantedTo(roleId: string, eventSourceArns: Set<string>): string[] {
   return grantsOf(template, roleId).flatMap(({ action, resource: arn }) => {
     if (/^(logs|xray):/.test(action)) return [];
     if (eventSourceArns.has(arn)) return [];
-    const ses = /:ses:[^:]*:[^:]*:(identity|configuration-set)\/(.+)$/.exec(arn);
+    const ses = /:ses:.*:(identity|configuration-set)\/(.+)$/.exec(arn);
     if (ses) return [`${action} ${ses[1]}/${ses[2]!.replace(/^<(\w+)>$/, (_, id: string) => String(resource(template, id).Properties?.Name ?? id))}`];
     const table = /^<(\w+)\.Arn>(\/index\/(\S+))?$/.exec(arn);
     if (table && resource(template, table[1]!).Type === 'AWS::DynamoDB::GlobalTable') return [`${action} table${table[3] ? `/index/${table[3]}` : ''}`];
