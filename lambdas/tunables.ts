@@ -17,6 +17,7 @@ export const FUNCTION_IDS = [
   'OrderBackstop',
   'ProjectOrders',
   'ProjectMetrics',
+  'NotifyCustomer',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
@@ -58,6 +59,11 @@ export const tunables = {
   tableName: { variable: 'TABLE_NAME', binding: true, functions: TABLE_USERS },
   orderQueueUrl: { variable: 'ORDER_QUEUE_URL', binding: true, functions: ['RelayPlacedOrders', 'OrderBackstop'] },
   archiveBucket: { variable: 'ARCHIVE_BUCKET', binding: true, functions: ['ProjectMetrics'] },
+  /** The bus every order event is published to (decision 0009). */
+  eventBusName: { variable: 'EVENT_BUS_NAME', binding: true, functions: ['RelayPlacedOrders'] },
+  /** Who order emails come from (`-c notificationSender=…`), and the SES configuration set they go out under. */
+  notificationSender: { variable: 'NOTIFICATION_SENDER', binding: true, functions: ['NotifyCustomer'] },
+  sesConfigurationSet: { variable: 'SES_CONFIGURATION_SET', binding: true, functions: ['NotifyCustomer'] },
   /** Shards of the orders-by-day index (AP12). Size it as ceil(peak orders/s ÷ 500): see docs/data-model.md. Fixed for the table's life. */
   orderShardCount: {
     variable: 'ORDER_SHARD_COUNT',
@@ -94,6 +100,8 @@ export const tunables = {
   productCacheTtlSeconds: { variable: 'PRODUCT_CACHE_TTL_SECONDS', default: 60, min: 0, integer: false, functions: ['CatalogApi'] },
   /** Best sellers kept in the top-products read model (and warmed into each function's cache). */
   topProductsSize: { variable: 'TOP_PRODUCTS_SIZE', default: 20, min: 1, max: 100, integer: true, functions: ['CatalogApi', 'ProjectOrders'] },
+  /** A customer's notification record (exactly one email per outcome) lives this long: beyond any replay of the archive. */
+  notificationTtlSeconds: { variable: 'NOTIFICATION_TTL_SECONDS', default: 35 * 24 * 60 * 60, min: 60, integer: true, functions: ['NotifyCustomer'] },
   /** S3 emulators (the sandbox) serve buckets by path, not by virtual host; the SDK has no variable for it. */
   s3ForcePathStyle: { variable: 'AWS_S3_FORCE_PATH_STYLE', default: false, flag: true, functions: ['ProjectMetrics'] },
 } as const satisfies Record<string, Variable>;

@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Archive } from './archive.ts';
 import { Database } from './database.ts';
+import { Notifications, type NotificationsConfig } from './notifications.ts';
 import { OrderPipeline } from './order-pipeline.ts';
 import { Observability } from './observability.ts';
+import { OrderEvents } from './order-events.ts';
 import { Projections } from './projections.ts';
 
 export interface CommerceStackProps extends StackProps {
@@ -12,6 +14,8 @@ export interface CommerceStackProps extends StackProps {
   readonly ephemeral?: boolean;
   /** Subscribed by email to the alarm topic (context `alarmEmail`). */
   readonly alarmEmail?: string;
+  /** Sender, SES identity and configuration set of the customer emails (contexts `notificationSender`, `notificationIdentity`, `sesConfigurationSet`). */
+  readonly notifications?: NotificationsConfig;
 }
 
 /** Composes the platform's constructs; each concern lives in its own construct. */
@@ -20,7 +24,9 @@ export class CommerceStack extends Stack {
     super(scope, id, props);
     const ephemeral = props.ephemeral ?? false;
     const database = new Database(this, 'Database', { ephemeral });
-    new OrderPipeline(this, 'OrderPipeline', { database });
+    const orderEvents = new OrderEvents(this, 'OrderEvents');
+    new OrderPipeline(this, 'OrderPipeline', { database, orderEvents });
+    new Notifications(this, 'Notifications', { database, orderEvents, ...props.notifications });
     const archive = new Archive(this, 'Archive', { ephemeral });
     new Projections(this, 'Projections', { database, archive });
     const api = new Api(this, 'Api', { database, ephemeral });

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { Database } from './database.ts';
 import { failureQueue } from './failure-queue.ts';
 import { CommerceFunction } from './function.ts';
+import type { OrderEvents } from './order-events.ts';
 import { settings } from './settings.ts';
 import { tunables } from '../lambdas/tunables.ts';
 
@@ -23,6 +24,8 @@ function grantSend(queue: Queue, fn: CommerceFunction): void {
 
 export interface OrderPipelineProps {
   readonly database: Database;
+  /** The bus the relay publishes every order event to (decision 0009). */
+  readonly orderEvents: OrderEvents;
 }
 
 /**
@@ -80,11 +83,12 @@ export class OrderPipeline extends Construct {
     );
     this.relayPlacedOrders = new CommerceFunction(this, 'RelayPlacedOrders', {
       entry: 'lambdas/orders/relay-placed-orders.ts',
-      description: 'Transactional outbox: new PENDING orders from the table stream onto the order queue',
+      description: 'Transactional outbox: new PENDING orders onto the order queue, order events onto the event bus',
       timeout: Duration.seconds(30),
       memorySize: 512,
     });
     grantSend(this.orderQueue, this.relayPlacedOrders);
+    props.orderEvents.grantPublish(this.relayPlacedOrders);
     this.relayPlacedOrders.addEventSource(
       new DynamoEventSource(props.database.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -98,6 +102,11 @@ export class OrderPipeline extends Construct {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('order') }, status: { S: FilterRule.isEqual('PENDING') } } },
+          }),
+          // Every event appended to an order's log goes out on the bus: the same reader, not a fourth (decision 0009).
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { __edb_e__: { S: FilterRule.isEqual('orderEvent') } } },
           }),
         ],
       }),

@@ -24,6 +24,9 @@ export const settings = {
   apiRateLimit: 500,
   apiBurstLimit: 1000,
   topProductsSize: defaults('topProductsSize'),
+  /** The order event archive keeps events this long for replay. */
+  orderEventArchiveDays: 30,
+  notificationTtlSeconds: defaults('notificationTtlSeconds'),
 } as const;
 
 /** The project root: function entries and the lock file are resolved from it. */

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { EventBusEmulator } from './event-bus.ts';
 import { EventSources } from './event-sources.ts';
 import { FaultPlan } from './faults/plan.ts';
 import { startServiceProxy, type ServiceProxy } from './faults/service-proxy.ts';
@@ -18,10 +19,12 @@ import { prepareSandboxPaths, type SandboxPaths } from './paths.ts';
 import { StreamCheckpoints } from './pollers/checkpoints.ts';
 import { QueueMonitor } from './queue-monitor.ts';
 import { launchDynamoDbLocal, type DynamoDbLocal } from './services/dynamodb-local.ts';
+import { Mailbox, startBusAndMail, type BusAndMailServer } from './services/bus-and-mail.ts';
 import { localClientConfig } from './services/local-clients.ts';
 import { MessageBroker } from './services/message-broker.ts';
 import { provisionTables } from './services/tables.ts';
 import { STACK_NAME, synthesizeTemplate } from './template.ts';
+import { readEventBusTopology } from './topology/event-bus.ts';
 import { readEventSourceMappings, readFunctions } from './topology/functions.ts';
 import { readHttpApi } from './topology/routes.ts';
 import { readBuckets, readQueues, readTables } from './topology/storage.ts';
@@ -78,6 +81,7 @@ interface Running {
   gateway?: Gateway;
   schedules?: Schedules;
   proxies?: ServiceProxy[];
+  busAndMail?: BusAndMailServer;
   clients?: Array<{ destroy(): void }>;
 }
 
@@ -140,10 +144,16 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
   const faults = new FaultPlan();
   let functions: FunctionRegistry | undefined;
   const crash = (environment: string) => void functions?.crash(environment);
-  const [dynamodbProxy, sqsProxy, s3Proxy] = (running.proxies = await Promise.all([
+  // EventBridge and SES are emulated in this process; their bus needs the functions, known below.
+  let bus: EventBusEmulator | undefined;
+  const mailbox = new Mailbox();
+  const busAndMail = (running.busAndMail = await startBusAndMail((entries) => bus!.put(entries), mailbox));
+  const [dynamodbProxy, sqsProxy, s3Proxy, eventsProxy, sesProxy] = (running.proxies = await Promise.all([
     startServiceProxy({ service: 'dynamodb', upstream: hostAndPort(dynamo.endpoint), plan: faults, crash, log }),
     startServiceProxy({ service: 'sqs', upstream: hostAndPort(broker.endpoint), plan: faults, crash, log }),
     startServiceProxy({ service: 's3', upstream: hostAndPort(broker.endpoint), plan: faults, crash, log }),
+    startServiceProxy({ service: 'events', upstream: hostAndPort(busAndMail.endpoint), plan: faults, crash, log }),
+    startServiceProxy({ service: 'ses', upstream: hostAndPort(busAndMail.endpoint), plan: faults, crash, log }),
   ]));
   const functionQueueUrls = Object.fromEntries(Object.entries(queueUrls).map(([id, url]) => [id, withPort(url, sqsProxy!.port)]));
   const functionResolver = new TemplateResolver(template, { queueUrls: functionQueueUrls, streamArns });
@@ -151,6 +161,8 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     dynamodb: `http://127.0.0.1:${dynamodbProxy!.port}`,
     sqs: withPort(broker.queueHostEndpoint, sqsProxy!.port),
     s3: `http://127.0.0.1:${s3Proxy!.port}`,
+    events: `http://127.0.0.1:${eventsProxy!.port}`,
+    ses: `http://127.0.0.1:${sesProxy!.port}`,
   };
   const overrides = { ...process.env, ...options.env };
   functions = running.functions = new FunctionRegistry({
@@ -163,6 +175,16 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     ),
     log,
   });
+
+  bus = new EventBusEmulator(
+    readEventBusTopology(template, resolver, functionSpecs),
+    functions,
+    sqs,
+    queueUrls,
+    Object.fromEntries(functionSpecs.map((fn) => [fn.logicalId, fn.arn])),
+    log,
+  );
+  const eventBus = bus;
 
   const ttlDeletions = new TtlDeletions(mappings);
   const checkpoints = await StreamCheckpoints.load(paths.persisted?.streamCheckpoints);
@@ -193,6 +215,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
           ...functions.busy().map((fn) => `invocation in flight: ${fn}`),
           ...(sweeper.busy ? ['TTL sweep running'] : []),
           ...(schedules.busy ? ['scheduled run in progress'] : []),
+          ...eventBus.busy(),
           ...queueMonitor.busy(),
         ],
         unsettledStreams: (time) => eventSources.unsettledStreams(time),
@@ -224,6 +247,8 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
       },
     },
     calls: () => ({ calls: faults.calls(), permissions: faults.permissions() }),
+    events: eventBus,
+    mail: () => mailbox.list(),
   };
   const gateway = (running.gateway = await startGateway({ port: options.port ?? 3000, api, functions, tokens, control, log }));
   info = {
@@ -231,6 +256,8 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     dynamodbEndpoint: dynamo.endpoint,
     sqsEndpoint: broker.endpoint,
     s3Endpoint: broker.endpoint,
+    eventsEndpoint: busAndMail.endpoint,
+    sesEndpoint: busAndMail.endpoint,
     tableName,
     queues: queueUrls,
     buckets: Object.fromEntries(buckets.map((bucket) => [bucket.logicalId, bucket.name])),
@@ -262,6 +289,7 @@ async function stopAll(running: Running): Promise<void> {
   await eventSourcesStopped;
   await running.bundles?.dispose();
   await Promise.all((running.proxies ?? []).map((proxy) => proxy.stop()));
+  await running.busAndMail?.stop();
   await running.sweeper?.stop();
   for (const client of running.clients ?? []) client.destroy();
   await running.broker?.stop();

@@ -151,6 +151,20 @@ export class TemplateResolver {
         const name = explicit('FunctionName') ?? generatedName(logicalId, 64);
         return { ref: () => name, attributes: { Arn: () => arns.function(name) } };
       }
+      case 'AWS::Events::EventBus': {
+        const name = explicit('Name') ?? generatedName(logicalId, 256);
+        return { ref: () => name, attributes: { Arn: () => arns.eventBus(name), Name: () => name } };
+      }
+      case 'AWS::Events::Rule': {
+        const name = explicit('Name') ?? generatedName(logicalId, 64);
+        const bus = props['EventBusName'] === undefined ? 'default' : this.resolveString(props['EventBusName']);
+        // Ref of a rule on a custom bus is `bus|rule`, its ARN names both.
+        return { ref: () => (bus === 'default' ? name : `${bus}|${name}`), attributes: { Arn: () => arns.rule(bus, name) } };
+      }
+      case 'AWS::SES::ConfigurationSet': {
+        const name = explicit('Name') ?? generatedName(logicalId, 64);
+        return { ref: () => name, attributes: {} };
+      }
       case 'AWS::Cognito::UserPool': {
         const id = `${REGION}_${fakeId(logicalId, 9, 'mixed')}`;
         const providerName = `cognito-idp.${REGION}.${URL_SUFFIX}/${id}`;

@@ -37,4 +37,6 @@ export const arns = {
   userPool: (id: string) => `arn:${PARTITION}:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${id}`,
   logGroup: (name: string) => `arn:${PARTITION}:logs:${REGION}:${ACCOUNT_ID}:log-group:${name}:*`,
   role: (name: string) => `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/${name}`,
+  eventBus: (name: string) => `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/${name}`,
+  rule: (bus: string, name: string) => `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`,
 };

@@ -4,6 +4,7 @@ import { IdempotencyRecord } from './idempotency.ts';
 import { Inventory } from './inventory.ts';
 import { MetricEvent } from './metric-event.ts';
 import { MetricRollup } from './metric-rollup.ts';
+import { Notification } from './notification.ts';
 import { Order } from './order.ts';
 import { OrderEvent } from './order-event.ts';
 import { Payment } from './payment.ts';
@@ -42,6 +43,7 @@ export const commerce = new Service(
     productSales: ProductSales,
     projectionMark: ProjectionMark,
     topProducts: TopProducts,
+    notification: Notification,
   },
   entityConfig,
 );

@@ -1,7 +1,8 @@
 /**
  * The IAM permissions an AWS API call needs, as `service:Action resource` lines: what a function's
  * role must grant for the call to succeed in AWS. Resources are named as the sandbox names them:
- * `table/<name>`, `table/<name>/index/<index>`, `queue/<name>`, `bucket/<name>/<key prefix>`.
+ * `table/<name>`, `table/<name>/index/<index>`, `queue/<name>`, `bucket/<name>/<key prefix>`,
+ * `event-bus/<name>`, `identity/<email domain>`, `configuration-set/<name>`.
  * Only the data-plane calls functions make are covered; anything else names its own API.
  */
 export function permissionsOf(service: string, operation: string, body: string, path: string): string[] {
@@ -9,6 +10,8 @@ export function permissionsOf(service: string, operation: string, body: string, 
   if (service === 'dynamodb') return dynamodbPermissions(operation, input);
   if (service === 'sqs') return sqsPermissions(operation, input, body);
   if (service === 's3') return s3Permissions(operation, path);
+  if (service === 'events') return eventsPermissions(operation, input);
+  if (service === 'ses') return sesPermissions(operation, input);
   return [`${service}:${operation} *`];
 }
 
@@ -55,4 +58,23 @@ function s3Permissions(operation: string, path: string): string[] {
   const [bucket = '', ...key] = path.split('?')[0]!.replace(/^\//, '').split('/');
   const prefix = key.length > 1 ? `${key[0]}/` : '';
   return [`s3:${operation} bucket/${bucket}/${prefix}`];
+}
+
+/** PutEvents needs events:PutEvents on the bus of each entry (the default bus when none is named). */
+function eventsPermissions(operation: string, input: Json): string[] {
+  if (operation !== 'PutEvents') return [`events:${operation} *`];
+  const buses = new Set<string>((input['Entries'] ?? []).map((entry: Json) => String(entry['EventBusName'] ?? 'default').replace(/^.*\//, '')));
+  return [...buses].map((bus) => `events:PutEvents event-bus/${bus}`);
+}
+
+/**
+ * SES authorizes SendEmail on the identity sent as — here the From address's domain, the identity
+ * the stack grants by default — and on the configuration set used.
+ */
+function sesPermissions(operation: string, input: Json): string[] {
+  if (operation !== 'SendEmail') return [`ses:${operation} *`];
+  const from = String(input['FromEmailAddress'] ?? '');
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const set = input['ConfigurationSetName'];
+  return [`ses:SendEmail identity/${address.slice(address.lastIndexOf('@') + 1)}`, ...(set ? [`ses:SendEmail configuration-set/${String(set)}`] : [])];
 }

@@ -12,7 +12,7 @@ export interface ServiceProxy {
 }
 
 interface ProxyOptions {
-  /** `dynamodb`, `sqs`: how faults name the service. */
+  /** `dynamodb`, `sqs`, `s3`, `events`, `ses`: how faults name the service. */
   readonly service: string;
   readonly upstream: { readonly host: string; readonly port: number };
   readonly plan: FaultPlan;
@@ -93,6 +93,7 @@ function operationOf(service: string, headers: IncomingHttpHeaders, body: string
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
   if (action) return action;
   if (service === 's3') return S3_OPERATIONS[req.method ?? ''] ?? `${req.method}`;
+  if (service === 'ses' && req.method === 'POST' && req.url?.split('?')[0] === '/v2/email/outbound-emails') return 'SendEmail';
   return `${req.method} ${req.url}`;
 }
 
@@ -107,6 +108,14 @@ const ERROR_SHAPES: Readonly<Record<string, Record<FailRule['error'], { status: 
   sqs: {
     internal: { status: 500, type: 'com.amazonaws.sqs#InternalError' },
     throttle: { status: 400, type: 'com.amazonaws.sqs#ThrottlingException' },
+  },
+  events: {
+    internal: { status: 500, type: 'InternalException' },
+    throttle: { status: 400, type: 'ThrottlingException' },
+  },
+  ses: {
+    internal: { status: 500, type: 'InternalServiceErrorException' },
+    throttle: { status: 429, type: 'TooManyRequestsException' },
   },
 };
 

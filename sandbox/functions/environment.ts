@@ -8,6 +8,8 @@ interface ServiceEndpoints {
   readonly dynamodb: string;
   readonly sqs: string;
   readonly s3: string;
+  readonly events: string;
+  readonly ses: string;
 }
 
 /**
@@ -47,6 +49,8 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_S3_FORCE_PATH_STYLE: 'true',
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),

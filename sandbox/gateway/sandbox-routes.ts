@@ -1,5 +1,8 @@
 import { SandboxBusyError } from '../errors.ts';
+import type { EventBusEmulator } from '../event-bus.ts';
 import type { FaultRule } from '../faults/plan.ts';
+import type { CapturedEmail } from '../services/bus-and-mail.ts';
+import { handleEventRoute } from './event-routes.ts';
 import type { ScheduleRun } from '../schedules.ts';
 import type { FunctionRuntime } from '../functions/runtime.ts';
 import type { TokenRequest } from './jwt.ts';
@@ -22,6 +25,9 @@ export interface SandboxInfo {
   readonly dynamodbEndpoint: string;
   readonly sqsEndpoint: string;
   readonly s3Endpoint: string;
+  /** The local EventBridge and SES v2 endpoints (PutEvents, SendEmail), without the recording proxy. */
+  readonly eventsEndpoint: string;
+  readonly sesEndpoint: string;
   readonly tableName: string;
   readonly queues: Readonly<Record<string, string>>;
   readonly buckets: Readonly<Record<string, string>>;
@@ -46,12 +52,17 @@ export interface SandboxControl {
   };
   /** `service:Operation` names each function called so far, and the IAM permissions those calls need. */
   calls(): { calls: Record<string, string[]>; permissions: Record<string, string[]> };
+  /** The event bus: its events, rules, and replays of its archive. */
+  events: Pick<EventBusEmulator, 'events' | 'rules' | 'addRule' | 'replay'>;
+  /** Every email SES took. */
+  mail(): CapturedEmail[];
 }
 
 /** `/_sandbox/*`: tokens, queue depths, TTL sweeps, idle waits and endpoints, for developers and tests. */
 export async function handleSandboxRoute(method: string, path: string, body: Buffer, control: SandboxControl): Promise<GatewayResponse> {
   const input = parseJson(body);
   if (input === undefined) return json(400, { message: 'The body must be a JSON object' });
+  if (path === '/_sandbox/mail' || path === '/_sandbox/events' || path.startsWith('/_sandbox/events/')) return handleEventRoute(method, path, input, control);
   switch (`${method} ${path}`) {
     case 'POST /_sandbox/token': {
       const { sub, email, admin } = input;
@@ -91,7 +102,7 @@ export async function handleSandboxRoute(method: string, path: string, body: Buf
   }
 }
 
-const FAULT_SERVICES = new Set(['dynamodb', 'sqs']);
+const FAULT_SERVICES = new Set(['dynamodb', 'sqs', 'events', 'ses']);
 
 /**
  * `{service, operation?, function?, count?, error?}` fails the next `count` matching calls;
@@ -100,7 +111,7 @@ const FAULT_SERVICES = new Set(['dynamodb', 'sqs']);
  */
 function addFault(input: Record<string, unknown>, control: SandboxControl): GatewayResponse {
   const { service, operation, function: fn, count = 1, error = 'internal', crash, pauseMs } = input;
-  if (typeof service !== 'string' || !FAULT_SERVICES.has(service)) return json(400, { message: '`service` must be "dynamodb" or "sqs"' });
+  if (typeof service !== 'string' || !FAULT_SERVICES.has(service)) return json(400, { message: '`service` must be "dynamodb", "sqs", "events" or "ses"' });
   if (pauseMs !== undefined) {
     if (typeof pauseMs !== 'number' || pauseMs <= 0 || pauseMs > 300_000) return json(400, { message: '`pauseMs` must be 1..300000' });
     try {
@@ -135,6 +146,6 @@ function parseJson(body: Buffer): Record<string, unknown> | undefined {
   }
 }
 
-function json(statusCode: number, value: unknown): GatewayResponse {
+export function json(statusCode: number, value: unknown): GatewayResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
 }

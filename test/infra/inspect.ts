@@ -149,3 +149,22 @@ export function asyncWiring(template: Template) {
     outboxFailuresId: refId(relayStreamMapping.Properties.DestinationConfig?.OnFailure?.Destination),
   };
 }
+
+/**
+ * The notification path, found by following references: the rule with an event pattern, its one
+ * target (the notifier) and that target's DLQ, and the notifier's asynchronous on-failure queue.
+ */
+export function notificationWiring(template: Template) {
+  const [ruleId, rule] = single(template, 'AWS::Events::Rule', { EventPattern: Match.anyValue() });
+  const [target] = rule.Properties.Targets;
+  const [, invokeConfig] = single(template, 'AWS::Lambda::EventInvokeConfig');
+  return {
+    ruleId,
+    rule,
+    target,
+    invokeConfig,
+    notifierId: refId(target.Arn),
+    deliveryDlqId: refId(target.DeadLetterConfig?.Arn),
+    notificationFailuresId: refId(invokeConfig.Properties.DestinationConfig?.OnFailure?.Destination),
+  };
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CommerceStack } from '../../lib/commerce-stack.ts';
 import { CommerceFunction } from '../../lib/function.ts';
 import { projectRoot, settings } from '../../lib/settings.ts';
-import { asyncWiring, type CfnResource, refId, show, single } from './inspect.ts';
+import { asyncWiring, type CfnResource, notificationWiring, refId, show, single } from './inspect.ts';
 import { newApp, synthesize } from './synth.ts';
 
 const { template } = synthesize({ bundling: false });
@@ -72,9 +72,10 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('watch the order DLQ, the projection and outbox failure queues: the queues nothing polls', () => {
+  it('watch the order DLQ, the projection, outbox and notification failure queues: the queues nothing polls', () => {
     const { dlqId, failureQueueId, outboxFailuresId } = asyncWiring(template);
-    expect(parkingQueues.sort()).toEqual([dlqId, failureQueueId, outboxFailuresId].sort());
+    const { deliveryDlqId, notificationFailuresId } = notificationWiring(template);
+    expect(parkingQueues.sort()).toEqual([dlqId, failureQueueId, outboxFailuresId, deliveryDlqId, notificationFailuresId].sort());
   });
 
   it.each(parkingQueues)('%s: one visible message is enough', (queueId) => {

@@ -60,7 +60,7 @@ describe('access patterns of the order path', () => {
   });
 
   it("AP12 a day's orders: one Query per shard, on the GSI, in parallel", async () => {
-    const { listOrdersOfDay } = await import('../../lambdas/adapters/order-reads.ts');
+    const { listOrdersOfDay } = await import('../../lambdas/adapters/orders-by-day.ts');
     const all = await harness.count(() => listOrdersOfDay(today(), { limit: 100 }));
     expect(all.result.items.map((order) => order.orderId)).toContain(orderId);
     expect(commands(all.requests)).toEqual(Array(SHARDS).fill('QueryCommand'));

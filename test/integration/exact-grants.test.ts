@@ -20,9 +20,12 @@ function grantedTo(roleId: string, eventSourceArns: Set<string>): string[] {
   return grantsOf(template, roleId).flatMap(({ action, resource: arn }) => {
     if (/^(logs|xray):/.test(action)) return [];
     if (eventSourceArns.has(arn)) return [];
+    const ses = /:ses:.*:(identity|configuration-set)\/(.+)$/.exec(arn);
+    if (ses) return [`${action} ${ses[1]}/${ses[2]!.replace(/^<(\w+)>$/, (_, id: string) => String(resource(template, id).Properties?.Name ?? id))}`];
     const table = /^<(\w+)\.Arn>(\/index\/(\S+))?$/.exec(arn);
     if (table && resource(template, table[1]!).Type === 'AWS::DynamoDB::GlobalTable') return [`${action} table${table[3] ? `/index/${table[3]}` : ''}`];
     const queue = /^<(\w+)\.Arn>$/.exec(arn);
+    if (queue && resource(template, queue[1]!).Type === 'AWS::Events::EventBus') return [`${action} event-bus/${resource(template, queue[1]!).Properties.Name}`];
     if (queue) return [`${action} queue:${queue[1]}`];
     const bucket = /^<(\w+)\.Arn>\/(.*)\*$/.exec(arn);
     if (bucket) return [`${action} bucket:${bucket[1]}/${bucket[2]}`];
@@ -30,9 +33,14 @@ function grantedTo(roleId: string, eventSourceArns: Set<string>): string[] {
   });
 }
 
-/** What Lambda's event source mappings of the function use its role for: their sources and destinations. */
+/** What Lambda itself uses the function's role for: its event source mappings' sources and destinations, and its asynchronous on-failure destination. */
 function eventSourceArnsOf(functionId: string): Set<string> {
   const arns = new Set<string>();
+  for (const config of Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'))) {
+    if (refId(config.Properties.FunctionName) !== functionId) continue;
+    const destination = config.Properties.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt'];
+    if (destination) arns.add(`<${destination.join('.')}>`);
+  }
   for (const mapping of Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))) {
     if (refId(mapping.Properties.FunctionName) !== functionId) continue;
     const source = mapping.Properties.EventSourceArn['Fn::GetAtt'];

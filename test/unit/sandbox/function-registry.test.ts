@@ -64,7 +64,7 @@ beforeAll(async () => {
   const queueUrls = broker.provision([{ logicalId: 'Q', name: 'q', arn: 'arn:aws:sqs:us-east-1:000000000000:q', attributes: {}, deadLetterTargetArn: undefined }], [{ logicalId: 'B', name: 'bucket' }], undefined);
   bundles = new FunctionBundles(specs, join(workDir, 'build'));
   expect(await bundles.prepare()).toBeUndefined();
-  const endpoints = { dynamodb: 'http://127.0.0.1:1', sqs: broker.queueHostEndpoint, s3: broker.endpoint };
+  const endpoints = { dynamodb: 'http://127.0.0.1:1', sqs: broker.queueHostEndpoint, s3: broker.endpoint, events: 'http://127.0.0.1:2', ses: 'http://127.0.0.1:3' };
   const resolver = new TemplateResolver({ Resources: {} });
   const environments = Object.fromEntries(specs.map((fn) => [fn.logicalId, functionEnvironment(fn, resolver, endpoints, { GREETING: 'overridden' })]));
   environments['AwsClients'] = { ...environments['AwsClients'], QUEUE_URL: queueUrls['Q']!, BUCKET: 'bucket' };

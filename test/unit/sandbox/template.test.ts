@@ -138,7 +138,10 @@ describe('the topology read from the template', () => {
       reportBatchItemFailures: true,
       bisectBatchOnFunctionError: true,
       onFailureQueueLogicalId: expect.stringContaining('OutboxFailures'),
-      filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['order'] }, status: { S: ['PENDING'] } } } }],
+      filterPatterns: [
+        { eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['order'] }, status: { S: ['PENDING'] } } } },
+        { eventName: ['INSERT'], dynamodb: { NewImage: { __edb_e__: { S: ['orderEvent'] } } } },
+      ],
     });
     expect(readSchedules(template, resolver, functions)).toEqual([
       { logicalId: expect.stringContaining('BackstopSchedule'), expression: 'rate(1 minute)', intervalMs: 60_000, functionLogicalIds: [backstop.logicalId] },
