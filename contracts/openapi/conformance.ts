@@ -8,8 +8,8 @@ import addFormatsModule from 'ajv-formats';
  * (JSON Schema 2020-12, as OpenAPI 3.1 uses). The integration tests run every response through it.
  */
 
-// ajv-formats is CommonJS with its plugin as module.exports.default.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: imported from ESM, its plugin is the module's `default` export.
+const addFormats = addFormatsModule.default;
 
 export interface Exchange {
   method: string;

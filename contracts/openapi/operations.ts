@@ -75,6 +75,7 @@ const errors = {
 /** The 409s: CONFLICT is a lost race worth a retry; the others name what the client must change. */
 const conflicts = {
   race: body.errorSchema('Conflict', ['CONFLICT']),
+  productRace: body.errorSchema('ConcurrentUpdate', ['CONCURRENT_UPDATE']),
   emailTaken: body.errorSchema('EmailTakenOrConflict', ['EMAIL_TAKEN', 'CONFLICT']),
   keyReused: body.errorSchema('IdempotencyKeyReused', ['IDEMPOTENCY_KEY_REUSED']),
 };
@@ -161,6 +162,7 @@ export const operations: Record<string, Route> = {
     access: 'admin',
     body: putProductSchema,
     ok: { status: '200', description: 'The product as stored', schema: body.productSchema },
+    conflict: { description: 'CONCURRENT_UPDATE: the product kept changing concurrently; retry', schema: conflicts.productRace },
   },
   'PUT /products/{productId}/inventory/{warehouseId}': {
     operationId: 'putInventory',

@@ -165,7 +165,7 @@ export const metricRollupsSchema = z
 export const eventsAcceptedSchema = z.strictObject({ accepted: z.number().int().min(1).max(500) }).meta({ id: 'EventsAccepted' });
 
 /** The OpenAPI document itself is served as it is committed; described loosely, it is its own schema. */
-export const openApiDocumentSchema = z.looseObject({ openapi: z.string().startsWith('3.1') }).meta({ id: 'OpenApiDocument' });
+export const openApiDocumentSchema = z.looseObject({ openapi: z.string().regex(/^3\.1\.\d+$/) }).meta({ id: 'OpenApiDocument' });
 
 const errorDetails = z.array(z.strictObject({ path: z.string(), message: z.string() }));
 
