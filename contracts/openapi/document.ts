@@ -5,7 +5,7 @@ import { operations, SECURITY_SCHEME, toOperation } from './operations.ts';
 type Method = 'get' | 'put' | 'post' | 'delete';
 
 /** The OpenAPI 3.1 document of the HTTP API, built from the operations table and its zod schemas. */
-export function openApiDocument() {
+function openApiDocument() {
   const paths: ZodOpenApiPathsObject = {};
   for (const [routeKey, route] of Object.entries(operations)) {
     const [method, path] = routeKey.split(' ') as [string, string];

@@ -23,7 +23,7 @@ import * as body from './responses.ts';
  * 413 and 415, a token 401, the admin group 403; every route may meet 429, 500 and 503.
  */
 
-export type Access = 'public' | 'user' | 'admin';
+type Access = 'public' | 'user' | 'admin';
 
 interface Route {
   operationId: string;
@@ -105,26 +105,26 @@ function responses(path: string, route: Route): ZodOpenApiResponsesObject {
 
 /** The security requirement of an access level: OpenAPI 3.1 lets a bearer scheme name the roles it needs. */
 export const SECURITY_SCHEME = 'bearerJwt';
-export function securityOf(access: Access): Array<Record<string, string[]>> {
+function securityOf(access: Access): Array<Record<string, string[]>> {
   if (access === 'public') return [];
   return [{ [SECURITY_SCHEME]: access === 'admin' ? ['admin'] : [] }];
 }
 
 export function toOperation(path: string, route: Route): ZodOpenApiOperationObject {
-  const path_ = pathParameters(path);
+  const pathParams = pathParameters(path);
   const headers = route.cacheable ? (route.headers ? route.headers.extend(conditionalRequest.shape) : conditionalRequest) : route.headers;
   return {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
     security: securityOf(route.access),
-    ...(path_ || route.query || headers ? { requestParams: { ...(path_ ? { path: path_ } : {}), ...(route.query ? { query: route.query } : {}), ...(headers ? { header: headers } : {}) } } : {}),
+    ...(pathParams || route.query || headers
+      ? { requestParams: { ...(pathParams ? { path: pathParams } : {}), ...(route.query ? { query: route.query } : {}), ...(headers ? { header: headers } : {}) } }
+      : {}),
     ...(route.body ? { requestBody: { required: true, content: json(route.body) } } : {}),
     responses: responses(path, route),
   };
 }
-
-const pageQuery = pageQuerySchema;
 
 /** Route key (`METHOD /path`, as in lib/api.ts and the gateway's routeKey) → the operation. */
 export const operations: Record<string, Route> = {
@@ -152,7 +152,7 @@ export const operations: Record<string, Route> = {
     tag: 'catalog',
     access: 'public',
     cacheable: true,
-    query: pageQuery,
+    query: pageQuerySchema,
     ok: { status: '200', description: 'A page of products (empty for an unknown category)', schema: body.productPageSchema },
   },
   'PUT /products/{productId}': {
@@ -203,7 +203,7 @@ export const operations: Record<string, Route> = {
     summary: 'AP11: the caller’s orders, newest first, paged',
     tag: 'me',
     access: 'user',
-    query: pageQuery,
+    query: pageQuerySchema,
     ok: { status: '200', description: 'A page of order summaries', schema: body.orderSummaryPageSchema },
   },
   'GET /me/cart': {
@@ -236,7 +236,7 @@ export const operations: Record<string, Route> = {
     summary: 'AP8: the caller’s wished-for productIds, paged',
     tag: 'me',
     access: 'user',
-    query: pageQuery,
+    query: pageQuerySchema,
     ok: { status: '200', description: 'A page of productIds', schema: body.wishlistPageSchema },
   },
   'PUT /me/wishlist/{productId}': {
