@@ -1,55 +1,55 @@
-import { z } from 'zod';
+import { FUNCTION_IDS, isBinding, type TunableName, tunables, type Variable } from './tunables.ts';
 
 /**
- * Configuration has one source: environment variables set by the stack (lib/commerce-stack.ts),
- * or by the sandbox from the synthesized template. Read and validated once, at cold start.
+ * The function's configuration, read and checked once, at cold start, from the variables the stack
+ * (or the sandbox, from the template) set as lambdas/tunables.ts declares them. A deployed function
+ * missing one of its variables fails here, before any request; reading a variable that was not
+ * declared for it fails too. Outside a function (tests, scripts) an absent tunable is its default.
  */
-const schema = z.object({
-  TABLE_NAME: z.string().min(1),
-  ORDER_SHARD_COUNT: z.coerce.number().int().min(1).max(1000).default(8),
-  ORDER_QUEUE_URL: z.string().optional(),
-  PAYMENT_PROVIDER: z.enum(['simulated']).default('simulated'),
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
-  SETTLEMENT_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
-  PENDING_ORDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
-  PENDING_ORDER_MAX_REDRIVES: z.coerce.number().int().min(0).default(3),
-  CART_TTL_SECONDS: z.coerce.number().int().min(1).default(7 * 86_400),
-  METRICS_TTL_SECONDS: z.coerce.number().int().min(1).default(90 * 86_400),
-  METRIC_SHARD_COUNT: z.coerce.number().int().min(1).max(1000).default(8),
-  PRODUCT_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
-  PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().min(0).default(60),
-  TOP_PRODUCTS_SIZE: z.coerce.number().int().min(1).max(100).default(20),
-  ARCHIVE_BUCKET: z.string().optional(),
-  /** S3 emulators (the sandbox) serve buckets by path, not by virtual host; the SDK has no variable for it. */
-  AWS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
-});
+type Declarations = typeof tunables;
+type ValueOf<D> = D extends { binding: true } ? string : D extends { flag: true } ? boolean : D extends { min: number } ? number : string;
+export type Config = { readonly [K in TunableName]: ValueOf<Declarations[K]> };
 
-function load() {
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid function configuration: ${problems}`);
-  }
-  const env = parsed.data;
-  return {
-    tableName: env.TABLE_NAME,
-    orderShardCount: env.ORDER_SHARD_COUNT,
-    orderQueueUrl: env.ORDER_QUEUE_URL,
-    paymentProvider: env.PAYMENT_PROVIDER,
-    idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
-    settlementMaxReceiveCount: env.SETTLEMENT_MAX_RECEIVE_COUNT,
-    pendingOrderTimeoutSeconds: env.PENDING_ORDER_TIMEOUT_SECONDS,
-    pendingOrderMaxRedrives: env.PENDING_ORDER_MAX_REDRIVES,
-    cartTtlSeconds: env.CART_TTL_SECONDS,
-    metricsTtlSeconds: env.METRICS_TTL_SECONDS,
-    metricShardCount: env.METRIC_SHARD_COUNT,
-    productCacheSize: env.PRODUCT_CACHE_SIZE,
-    productCacheTtlSeconds: env.PRODUCT_CACHE_TTL_SECONDS,
-    topProductsSize: env.TOP_PRODUCTS_SIZE,
-    archiveBucket: env.ARCHIVE_BUCKET,
-    s3ForcePathStyle: env.AWS_S3_FORCE_PATH_STYLE === 'true',
-  };
+function parse(declared: Variable, raw: string): string | number | boolean | Error {
+  if (isBinding(declared)) return raw.length > 0 ? raw : new Error('must not be empty');
+  if ('flag' in declared) return raw === 'true' ? true : raw === 'false' ? false : new Error('must be true or false');
+  if ('choices' in declared) return declared.choices.includes(raw) ? raw : new Error(`must be one of ${declared.choices.join(', ')}`);
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) return new Error('must be a number');
+  if (declared.integer && !Number.isInteger(value)) return new Error('must be an integer');
+  if (value < declared.min || (declared.max !== undefined && value > declared.max)) return new Error(`must be within ${declared.min}…${declared.max ?? '∞'}`);
+  return value;
 }
 
-export type Config = ReturnType<typeof load>;
-export const config: Config = load();
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const service = env['POWERTOOLS_SERVICE_NAME'];
+  const deployed = service !== undefined && (FUNCTION_IDS as readonly string[]).includes(service);
+  const values = new Map<string, string | number | boolean>();
+  const problems: string[] = [];
+  for (const [name, declared] of Object.entries(tunables as Record<string, Variable>)) {
+    const raw = env[declared.variable];
+    const mine = deployed && (declared.functions as readonly string[]).includes(service);
+    if (raw === undefined) {
+      if (mine) problems.push(`${declared.variable}: missing`);
+      else if (!isBinding(declared)) values.set(name, declared.default);
+      continue;
+    }
+    const value = parse(declared, raw);
+    if (value instanceof Error) problems.push(`${declared.variable}: ${value.message}`);
+    else if (mine || !deployed) values.set(name, value);
+  }
+  if (problems.length > 0) throw new Error(`Invalid function configuration: ${problems.join('; ')}`);
+
+  return new Proxy({} as Config, {
+    get(_, name) {
+      if (typeof name !== 'string') return undefined;
+      if (values.has(name)) return values.get(name);
+      const declared = (tunables as Record<string, Variable>)[name];
+      // Not a tunable (`then`, `toJSON`…): what any plain object answers.
+      if (!declared) return undefined;
+      throw new Error(deployed ? `${declared.variable} is not given to ${service}: declare it for that function in lambdas/tunables.ts` : `${declared.variable} is not set`);
+    },
+  });
+}
+
+export const config: Config = loadConfig(process.env);

@@ -45,7 +45,6 @@ export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Are
 
 export interface ApiProps {
   readonly database: Database;
-  readonly environment: Record<string, string>;
   readonly ephemeral: boolean;
 }
 
@@ -81,11 +80,10 @@ export class Api extends Construct {
     const client = this.userPool.addClient('ApiClient', { authFlows: { userSrp: true }, generateSecret: false, disableOAuth: true });
     const authorizer = new HttpUserPoolAuthorizer('Jwt', this.userPool, { userPoolClients: [client] });
 
-    const fn = (area: Area, description: string, environment = props.environment) =>
+    const fn = (area: Area, description: string) =>
       new CommerceFunction(this, `${area[0]!.toUpperCase()}${area.slice(1)}Api`, {
         entry: `lambdas/${area}/api.ts`,
         description,
-        environment,
       });
     this.functions = {
       catalog: fn('catalog', 'Catalog routes: products and inventory'),
@@ -93,8 +91,8 @@ export class Api extends Construct {
       orders: fn('orders', 'Order placement and order reads'),
       admin: fn('admin', 'Back-office: order listings, promotions, metrics'),
       events: fn('events', 'Metric event ingestion with sharded batch writes'),
-      // Serves the committed contracts/openapi.json: no table, so none of the table's settings.
-      contract: fn('contract', 'The OpenAPI document of this API', {}),
+      // Serves the committed contracts/openapi.json: no table, no variables.
+      contract: fn('contract', 'The OpenAPI document of this API'),
     };
     const { database } = props;
     // Exactly the calls each function's code makes: test/integration/exact-grants.test.ts proves it.

@@ -3,6 +3,7 @@ import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { tunables } from '../lambdas/tunables.ts';
 
 export interface ArchiveProps {
   readonly ephemeral: boolean;
@@ -35,7 +36,9 @@ export class Archive extends Construct {
   }
 
   /** s3:PutObject under `metrics/` only — nothing to read, list or delete. */
-  grantArchiveWrites(writer: IFunction): void {
+  /** Binds the archive to its writer: the bucket's name (ARCHIVE_BUCKET) and PutObject under metrics/. */
+  grantArchiveWrites(writer: IFunction & { addEnvironment(key: string, value: string): unknown }): void {
+    writer.addEnvironment(tunables.archiveBucket.variable, this.bucket.bucketName);
     Grant.addToPrincipal({ grantee: writer, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects('metrics/*')] });
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
     Validations.of(writer.role ?? writer).acknowledge({

@@ -6,7 +6,6 @@ import { Database } from './database.ts';
 import { OrderPipeline } from './order-pipeline.ts';
 import { Observability } from './observability.ts';
 import { Projections } from './projections.ts';
-import { settings } from './settings.ts';
 
 export interface CommerceStackProps extends StackProps {
   /** Throwaway dev stack: turns off deletion protection and retain-on-delete (context `ephemeral=true`). */
@@ -21,23 +20,10 @@ export class CommerceStack extends Stack {
     super(scope, id, props);
     const ephemeral = props.ephemeral ?? false;
     const database = new Database(this, 'Database', { ephemeral });
-    const { table } = database;
-    const environment = {
-      TABLE_NAME: table.tableName,
-      ORDER_SHARD_COUNT: String(settings.orderShardCount),
-      PAYMENT_PROVIDER: 'simulated',
-      IDEMPOTENCY_TTL_SECONDS: String(settings.idempotencyTtlSeconds),
-      CART_TTL_SECONDS: String(settings.cartTtlSeconds),
-      METRICS_TTL_SECONDS: String(settings.metricsTtlSeconds),
-      METRIC_SHARD_COUNT: String(settings.metricShardCount),
-      PRODUCT_CACHE_SIZE: String(settings.productCacheSize),
-      PRODUCT_CACHE_TTL_SECONDS: String(settings.productCacheTtlSeconds),
-      TOP_PRODUCTS_SIZE: String(settings.topProductsSize),
-    };
-    new OrderPipeline(this, 'OrderPipeline', { database, environment });
+    new OrderPipeline(this, 'OrderPipeline', { database });
     const archive = new Archive(this, 'Archive', { ephemeral });
-    new Projections(this, 'Projections', { database, archive, environment });
-    const api = new Api(this, 'Api', { database, environment, ephemeral });
+    new Projections(this, 'Projections', { database, archive });
+    const api = new Api(this, 'Api', { database, ephemeral });
     // Last: it discovers the functions, queues and stream consumers composed above.
     new Observability(this, 'Observability', {
       database,

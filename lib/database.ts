@@ -3,6 +3,7 @@ import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { tunables } from '../lambdas/tunables.ts';
 
 /** Physical names of the single table's keys and indexes. lambdas/model/table.ts mirrors these. */
 export const tableKeys = {
@@ -50,10 +51,12 @@ export class Database extends Construct {
   }
 
   /**
-   * Grants exactly the DynamoDB actions a function uses on the table, plus Query on the indexes it
-   * reads, by name — narrower than the grantRead/WriteData bundles and than `index/*`.
+   * Binds the table to a function: its name (TABLE_NAME) and exactly the DynamoDB actions the
+   * function uses on it, plus Query on the indexes it reads, by name — narrower than the
+   * grantRead/WriteData bundles and than `index/*`.
    */
-  grant(grantee: IGrantable & IFunction, actions: string[], options: { indexes?: string[] } = {}): void {
+  grant(grantee: IGrantable & IFunction & { addEnvironment(key: string, value: string): unknown }, actions: string[], options: { indexes?: string[] } = {}): void {
+    grantee.addEnvironment(tunables.tableName.variable, this.table.tableName);
     if (actions.length > 0) Grant.addToPrincipal({ grantee, actions: actions.map((a) => `dynamodb:${a}`), resourceArns: [this.table.tableArn] });
     const indexes = options.indexes ?? [];
     // Indexes can only be read, and the platform only Queries them.

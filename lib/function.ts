@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { defaultsFor } from '../lambdas/tunables.ts';
 import { projectRoot } from './settings.ts';
 
 /** CloudFormation metadata key naming a function's source entry; the sandbox runs that source. */
@@ -27,15 +28,15 @@ export interface CommerceFunctionProps {
   /** Source entry relative to the project root, e.g. `lambdas/orders/api.ts`. */
   readonly entry: string;
   readonly description: string;
-  readonly environment?: Record<string, string>;
   readonly memorySize?: number;
   readonly timeout?: Duration;
 }
 
 /**
  * Every function of the platform, declared the same way: Node.js 24 on arm64, ESM bundle built with
- * the local esbuild (never Docker), its own log group with retention, active tracing, and a role that
- * starts empty — each construct grants only what its function uses.
+ * the local esbuild (never Docker), its own log group with retention, active tracing, a role that
+ * starts empty — each construct grants only what its function uses — and exactly the variables
+ * lambdas/tunables.ts declares for it.
  */
 export class CommerceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: CommerceFunctionProps) {
@@ -65,7 +66,9 @@ export class CommerceFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: id,
         POWERTOOLS_METRICS_NAMESPACE: 'Commerce',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...props.environment,
+        // The tunables lambdas/tunables.ts declares for this function, at their defaults; the names
+        // of the resources it uses come with their grants (Database.grant, …).
+        ...defaultsFor(id),
       },
       bundling: {
         ...bundlingOptions,

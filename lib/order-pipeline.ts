@@ -10,15 +10,19 @@ import type { Database } from './database.ts';
 import { failureQueue } from './failure-queue.ts';
 import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
+import { tunables } from '../lambdas/tunables.ts';
 
-/** Only SendMessage (SendMessageBatch needs no more): grantSendMessages adds two read actions the code never calls. */
+/**
+ * Binds the order queue to a sender: its URL (ORDER_QUEUE_URL) and only SendMessage (SendMessageBatch
+ * needs no more): grantSendMessages adds two read actions the code never calls.
+ */
 function grantSend(queue: Queue, fn: CommerceFunction): void {
+  fn.addEnvironment(tunables.orderQueueUrl.variable, queue.queueUrl);
   Grant.addToPrincipal({ grantee: fn, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
 }
 
 export interface OrderPipelineProps {
   readonly database: Database;
-  readonly environment: Record<string, string>;
 }
 
 /**
@@ -58,10 +62,6 @@ export class OrderPipeline extends Construct {
       entry: 'lambdas/orders/settle-order.ts',
       description: 'Settles a placed order: stock, payment, events and status in one transaction',
       timeout,
-      environment: {
-        ...props.environment,
-        SETTLEMENT_MAX_RECEIVE_COUNT: String(settings.settlementMaxReceiveCount),
-      },
     });
     props.database.grant(this.settleOrder, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     this.settleOrder.addEventSource(
@@ -73,8 +73,6 @@ export class OrderPipeline extends Construct {
       }),
     );
 
-    const queueEnvironment = { ...props.environment, ORDER_QUEUE_URL: this.orderQueue.queueUrl };
-
     this.outboxFailures = failureQueue(
       this,
       'OutboxFailures',
@@ -85,7 +83,6 @@ export class OrderPipeline extends Construct {
       description: 'Transactional outbox: new PENDING orders from the table stream onto the order queue',
       timeout: Duration.seconds(30),
       memorySize: 512,
-      environment: queueEnvironment,
     });
     grantSend(this.orderQueue, this.relayPlacedOrders);
     this.relayPlacedOrders.addEventSource(
@@ -111,11 +108,6 @@ export class OrderPipeline extends Construct {
       description: 'Re-drives orders still PENDING after the timeout, or rejects them SETTLEMENT_FAILED',
       timeout: Duration.seconds(50),
       memorySize: 512,
-      environment: {
-        ...queueEnvironment,
-        PENDING_ORDER_TIMEOUT_SECONDS: String(settings.pendingOrderTimeoutSeconds),
-        PENDING_ORDER_MAX_REDRIVES: String(settings.pendingOrderMaxRedrives),
-      },
     });
     props.database.grant(this.backstop, ['UpdateItem', 'PutItem'], { indexes: ['gsi3'] });
     grantSend(this.orderQueue, this.backstop);

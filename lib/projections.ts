@@ -11,7 +11,6 @@ import { CommerceFunction } from './function.ts';
 export interface ProjectionsProps {
   readonly database: Database;
   readonly archive: Archive;
-  readonly environment: Record<string, string>;
 }
 
 /**
@@ -38,7 +37,6 @@ export class Projections extends Construct {
       entry: 'lambdas/projections/project-orders.ts',
       description: 'Keeps user stats, recent orders and order history from order changes',
       timeout: Duration.seconds(30),
-      environment: props.environment,
     });
     props.database.grant(this.projectOrders, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
     const streamSource = (filters: Array<Record<string, unknown>>) =>
@@ -67,7 +65,6 @@ export class Projections extends Construct {
       entry: 'lambdas/projections/project-metrics.ts',
       description: 'Hourly metric rollups, and the archive of expired metric events',
       timeout: Duration.seconds(60),
-      environment: { ...props.environment, ARCHIVE_BUCKET: props.archive.bucket.bucketName },
     });
     props.database.grant(this.projectMetrics, ['UpdateItem']);
     props.archive.grantArchiveWrites(this.projectMetrics);

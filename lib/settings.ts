@@ -1,38 +1,29 @@
+import { tunables } from '../lambdas/tunables.ts';
+
+type WithDefault = { [K in keyof typeof tunables]: (typeof tunables)[K] extends { default: unknown } ? K : never }[keyof typeof tunables];
+const defaults = <K extends WithDefault>(name: K): (typeof tunables)[K]['default'] => tunables[name].default;
+
 /**
- * Tunables of the deployed system. The stack turns these into function environment variables,
- * which is the only way the code learns them (see lambdas/config.ts).
+ * Settings of the deployed system. The functions' own tunables are declared once, in
+ * lambdas/tunables.ts (the stack gives each function exactly its own); the infrastructure reads
+ * the same declarations where a resource must agree with a function (the DLQ's receive count,
+ * the oldest-pending alarm).
  */
 export const settings = {
-  /** Shards of the orders-by-day index (AP12). Size it as ceil(peak orders/s ÷ 500): see docs/data-model.md. */
-  orderShardCount: 8,
-  /** Receives before a settlement message is dead-lettered. */
-  settlementMaxReceiveCount: 5,
+  orderShardCount: defaults('orderShardCount'),
+  settlementMaxReceiveCount: defaults('settlementMaxReceiveCount'),
   /** Worker Lambdas polling the order queue at most at once: caps write pressure on hot inventory items. */
   settlementMaxConcurrency: 5,
   /** Per-call budget of the settlement worker; the queue's visibility timeout is 6× this. */
   settlementTimeoutSeconds: 30,
-  /** An order PENDING longer than this is stuck: the backstop re-drives it and the oldest-pending alarm fires. */
-  pendingOrderTimeoutSeconds: 300,
-  /** Re-drives of a stuck order before the backstop rejects it SETTLEMENT_FAILED. */
-  pendingOrderMaxRedrives: 3,
+  pendingOrderTimeoutSeconds: defaults('pendingOrderTimeoutSeconds'),
+  pendingOrderMaxRedrives: defaults('pendingOrderMaxRedrives'),
   /** How often the backstop looks for stuck orders. */
   backstopIntervalMinutes: 1,
   /** API stage throttling (requests/s and burst) protecting the table from a client flood. */
   apiRateLimit: 500,
   apiBurstLimit: 1000,
-  /** Idempotency records of POST /orders live this long. */
-  idempotencyTtlSeconds: 24 * 60 * 60,
-  /** A cart expires this long after its last change. */
-  cartTtlSeconds: 7 * 24 * 60 * 60,
-  /** Raw metric events (and their rollups) expire after this; expired events are archived to S3. */
-  metricsTtlSeconds: 90 * 24 * 60 * 60,
-  /** Random-suffix shards of a metric's hour partition (AP14): ceil(peak events/s of one metric ÷ 500). */
-  metricShardCount: 8,
-  /** Per-instance L1 cache of product reads: entries and freshness. */
-  productCacheSize: 1000,
-  productCacheTtlSeconds: 60,
-  /** Best sellers kept in the top-products read model (and warmed into each function's cache). */
-  topProductsSize: 20,
+  topProductsSize: defaults('topProductsSize'),
 } as const;
 
 /** The project root: function entries and the lock file are resolved from it. */

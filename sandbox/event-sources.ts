@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { FunctionInvoker } from './functions.ts';
+import type { FunctionInvoker } from './function-registry.ts';
 import type { SandboxLog } from './logs.ts';
 import type { StreamCheckpoints } from './pollers/checkpoints.ts';
 import { OnFailureQueue } from './pollers/on-failure.ts';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SandboxError } from './errors.ts';
-import type { FunctionInvoker } from './functions.ts';
+import type { FunctionInvoker } from './function-registry.ts';
 import type { TokenAuthority } from './gateway/jwt.ts';
 import { fromV2Result, gatewayError, toV2Event, type GatewayRequest, type GatewayResponse } from './gateway/payload-v2.ts';
 import { RouteTable } from './gateway/routing.ts';

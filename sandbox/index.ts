@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventSources } from './event-sources.ts';
 import { FaultPlan } from './faults/plan.ts';
 import { startServiceProxy, type ServiceProxy } from './faults/service-proxy.ts';
-import { FunctionRegistry } from './functions.ts';
+import { FunctionRegistry } from './function-registry.ts';
 import { FunctionBundles, bundleWorkerRuntime } from './functions/build.ts';
 import { functionEnvironment } from './functions/environment.ts';
 import { checkRuntimes, workerNodeVersion } from './functions/runtime.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnsupportedTemplateError } from './errors.ts';
-import type { FunctionInvoker } from './functions.ts';
+import type { FunctionInvoker } from './function-registry.ts';
 import type { TemplateResolver } from './intrinsics.ts';
 import type { SandboxLog } from './logs.ts';
 import { ACCOUNT_ID, PARTITION, REGION } from './physical-names.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../../lambdas/domain/orders.ts';
+import { ORDER_STATUSES } from '../../lambdas/domain/order-rules.ts';
 import { idSchema } from '../../lambdas/domain/schemas.ts';
 import { USER_STATUSES } from '../../lambdas/domain/user-profile.ts';
 

@@ -1,12 +1,11 @@
-import { backoffDelayMs, sleep } from '../domain/batching.ts';
+import { AGAIN, retry } from '../domain/retry.ts';
 
 /** Rounds of re-asking for keys DynamoDB handed back unprocessed (throttled partitions). */
-const ATTEMPTS = 5;
-const BACKOFF = { baseMs: 25, capMs: 500 };
+const UNPROCESSED_KEYS = { attempts: 5, baseMs: 25, capMs: 500 };
 
 export class UnprocessedKeysError extends Error {
   constructor(readonly unprocessed: number) {
-    super(`${unprocessed} keys were still unprocessed after ${ATTEMPTS} batch reads`);
+    super(`${unprocessed} keys were still unprocessed after ${UNPROCESSED_KEYS.attempts} batch reads`);
     this.name = 'UnprocessedKeysError';
   }
 }
@@ -19,12 +18,13 @@ export class UnprocessedKeysError extends Error {
 export async function batchGetAll<K, T>(keys: K[], read: (keys: K[]) => Promise<{ data: T[]; unprocessed: K[] }>): Promise<T[]> {
   const found: T[] = [];
   let pending = keys;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > ATTEMPTS) throw new UnprocessedKeysError(pending.length);
-    if (attempt > 1) await sleep(backoffDelayMs(attempt, BACKOFF));
+  if (pending.length === 0) return found;
+  const done = await retry(UNPROCESSED_KEYS, async () => {
     const { data, unprocessed } = await read(pending);
     found.push(...data);
     pending = unprocessed;
-  }
-  return found;
+    return pending.length === 0 ? found : AGAIN;
+  });
+  if (done === AGAIN) throw new UnprocessedKeysError(pending.length);
+  return done;
 }

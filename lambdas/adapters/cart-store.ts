@@ -1,7 +1,8 @@
 import { type CartLine, type CartPlan, liveLines, type OrderedCartLine } from '../domain/cart.ts';
 import { CartItem } from '../model/cart-item.ts';
 import { commerce } from '../model/service.ts';
-import { isConditionFailure } from './conditions.ts';
+import type { CartStore, CartWrite } from '../ports/carts.ts';
+import { isConditionFailure } from './aws-errors.ts';
 
 /** Settlement removes a fromCart order's lines this many at a time (≤ 50 lines per cart). */
 const REMOVAL_CONCURRENCY = 10;
@@ -18,9 +19,9 @@ export async function getCartLines(userId: string, now: Date): Promise<CartLine[
 /**
  * Writes one cart change in one transaction: the changed line, and the new expiry on every other
  * line, each conditioned on still existing (a line removed concurrently is not resurrected as a
- * stub). 'raced' means a concurrent change got in first: re-read and plan again.
+ * stub). 'contended' means a concurrent change got in first: re-read and plan again.
  */
-export async function writeCartChange(userId: string, plan: CartPlan): Promise<'written' | 'raced'> {
+export async function writeCartChange(userId: string, plan: CartPlan): Promise<CartWrite> {
   const { canceled, data } = await commerce.transaction
     .write(({ cartItem }) => [
       'put' in plan.write
@@ -30,7 +31,7 @@ export async function writeCartChange(userId: string, plan: CartPlan): Promise<'
     ])
     .go();
   if (!canceled) return 'written';
-  if (data.some((result) => result.code === 'ConditionalCheckFailed' || result.code === 'TransactionConflict')) return 'raced';
+  if (data.some((result) => result.code === 'ConditionalCheckFailed' || result.code === 'TransactionConflict')) return 'contended';
   throw new Error(`Cart change of ${userId} was canceled: ${data.map((result) => result.code).join(',')}`);
 }
 
@@ -54,3 +55,9 @@ export async function removeOrderedCartLines(userId: string, lines: readonly Ord
     );
   }
 }
+
+export const cartStore: CartStore = {
+  liveLines: getCartLines,
+  writeChange: writeCartChange,
+  removeOrderedLines: removeOrderedCartLines,
+};

@@ -1,64 +1,60 @@
-import { membershipChanges } from '../domain/catalog.ts';
-import { ConflictError } from '../domain/errors.ts';
-import type { WarehouseStock } from '../domain/orders.ts';
+import { membershipChanges, type Product, type ProductInput } from '../domain/catalog.ts';
+import type { WarehouseStock } from '../domain/order-rules.ts';
 import { ascendingPage } from '../domain/pagination-ascending.ts';
 import { Inventory } from '../model/inventory.ts';
-import { Product, type ProductItem } from '../model/product.ts';
+import { Product as ProductEntity, type ProductItem } from '../model/product.ts';
 import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
 import { commerce } from '../model/service.ts';
+import type { CatalogStore, ProductReplacement } from '../ports/catalog.ts';
 import { batchGetAll } from './batch-get.ts';
 
-export type ProductInput = Pick<ProductItem, 'productId' | 'name' | 'priceCents'> &
-  Partial<Pick<ProductItem, 'description' | 'currency' | 'categories' | 'attributes'>>;
+function toProduct(item: ProductItem): Product {
+  const { productId, name, description, priceCents, currency, categories, attributes, createdAt, updatedAt } = item;
+  return { productId, name, description, priceCents, currency, categories, attributes, createdAt, updatedAt };
+}
 
 /** AP3: one GetItem. */
-export async function getProduct(productId: string): Promise<ProductItem | undefined> {
-  const { data } = await Product.get({ productId }).go();
-  return data ?? undefined;
+export async function getProduct(productId: string): Promise<Product | undefined> {
+  const { data } = await ProductEntity.get({ productId }).go();
+  return data ? toProduct(data) : undefined;
 }
 
 /** Catalog prices of several products: one BatchGetItem (ElectroDB splits over 100 keys). */
-export async function getProducts(productIds: string[]): Promise<Map<string, ProductItem>> {
+export async function getProducts(productIds: string[]): Promise<Map<string, Product>> {
   const products = await batchGetAll(
     productIds.map((productId) => ({ productId })),
-    (keys) => Product.get(keys).go(),
+    (keys) => ProductEntity.get(keys).go(),
   );
-  return new Map(products.map((product) => [product.productId, product]));
+  return new Map(products.map((product) => [product.productId, toProduct(product)]));
 }
 
-/** Concurrent writers of one product retry this often before the caller is told to. */
-const MAX_WRITE_RACES = 3;
+/** The version a write replaces: one consistent GetItem. */
+async function currentVersion(productId: string): Promise<Product | undefined> {
+  const { data } = await ProductEntity.get({ productId }).go({ consistent: true });
+  return data ? toProduct(data) : undefined;
+}
 
 /**
- * Creates or replaces a product, keeping its creation time, and its category memberships with it:
- * one transaction puts the product, puts a membership (with a copy of the public fields) per
- * category and deletes the memberships of categories dropped since the version read — at most
- * 1 + 10 + 10 items. The product put is conditioned on that version still being current, so two
- * concurrent writers cannot leave behind a membership that neither of them kept.
+ * Replaces a product, keeping its creation time, and its category memberships with it: one
+ * transaction puts the product, puts a membership (with a copy of the public fields) per category
+ * and deletes the memberships of categories dropped since `previous` — at most 1 + 10 + 10 items.
+ * The product put is conditioned on `previous` still being current, so two concurrent writers
+ * cannot leave behind a membership that neither of them kept.
  */
-export async function putProduct(input: ProductInput, now: string): Promise<ProductItem> {
-  for (let race = 0; race < MAX_WRITE_RACES; race++) {
-    const { data: previous } = await Product.get({ productId: input.productId }).go({ consistent: true });
-    const written = await replaceProduct(input, previous ?? undefined, now);
-    if (written) return written;
-  }
-  throw new ConflictError('The product is being changed concurrently; retry', 'CONCURRENT_UPDATE');
-}
-
-/** One attempt of putProduct; undefined when another writer changed the product since `previous` was read. */
-async function replaceProduct(input: ProductInput, previous: ProductItem | undefined, now: string): Promise<ProductItem | undefined> {
+async function replaceProduct(input: ProductInput, previous: Product | undefined, now: string): Promise<ProductReplacement> {
   // ElectroDB's own put params and parser apply the model's defaults, so what is returned (and
   // copied into memberships) is exactly what is stored.
-  const { Item } = Product.put({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now }).params();
-  const product = Product.parse({ Item }).data;
-  if (!product) throw new Error(`product ${input.productId} did not survive its own parser`);
+  const { Item } = ProductEntity.put({ ...input, createdAt: previous?.createdAt ?? now, updatedAt: now }).params();
+  const parsed = ProductEntity.parse({ Item }).data;
+  if (!parsed) throw new Error(`product ${input.productId} did not survive its own parser`);
+  const product = toProduct(parsed);
   const { productId, name, description, priceCents, currency, categories, attributes } = product;
   const changes = membershipChanges(previous?.categories ?? [], categories);
 
   const { canceled, data } = await commerce.transaction
     .write(({ product: products, productCategory }) => [
       products
-        .put(product)
+        .put(parsed)
         .where((attr, { eq, notExists }) => (previous ? eq(attr.updatedAt, previous.updatedAt) : notExists(attr.productId)))
         .commit(),
       ...changes.put.map((categoryId) =>
@@ -67,9 +63,9 @@ async function replaceProduct(input: ProductInput, previous: ProductItem | undef
       ...changes.remove.map((categoryId) => productCategory.delete({ productId, categoryId }).commit()),
     ])
     .go();
-  if (!canceled) return product;
+  if (!canceled) return { outcome: 'replaced', product };
   // Lost the race: the version read is gone, or another transaction held the product just then.
-  if (data[0]?.code === 'ConditionalCheckFailed' || data.some((result) => result.code === 'TransactionConflict')) return undefined;
+  if (data[0]?.code === 'ConditionalCheckFailed' || data.some((result) => result.code === 'TransactionConflict')) return { outcome: 'contended' };
   throw new Error(`Writing product ${productId} was canceled: ${data.map((result) => result.code).join(',')}`);
 }
 
@@ -93,9 +89,8 @@ export async function getCategoriesOfProduct(productId: string): Promise<string[
   return data.map((membership) => membership.categoryId);
 }
 
-export async function putInventory(productId: string, warehouseId: string, available: number, now: string) {
-  const { data } = await Inventory.put({ productId, warehouseId, available, updatedAt: now }).go();
-  return data;
+async function putInventory(productId: string, warehouseId: string, available: number, now: string): Promise<void> {
+  await Inventory.put({ productId, warehouseId, available, updatedAt: now }).go();
 }
 
 /** AP6: the product's stock in every warehouse — one Query on the product's partition. */
@@ -103,3 +98,13 @@ export async function getStock(productId: string): Promise<WarehouseStock[]> {
   const { data } = await Inventory.query.byProduct({ productId }).go({ pages: 'all' });
   return data.map(({ warehouseId, available }) => ({ warehouseId, available }));
 }
+
+export const catalogStore: CatalogStore = {
+  product: getProduct,
+  products: getProducts,
+  currentVersion,
+  replaceProduct,
+  categoryPage: listCategoryProducts,
+  stock: getStock,
+  setStock: putInventory,
+};

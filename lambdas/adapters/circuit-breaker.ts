@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import CircuitBreaker from 'opossum';
-import { isThrottling, UnavailableError } from '../domain/errors.ts';
+import { UnavailableError } from '../domain/errors.ts';
+import { isThrottling } from './aws-errors.ts';
 
 export interface ThrottleBreakerOptions {
   /** Breakers kept, least recently used evicted: memory stays bounded whatever the key space. */

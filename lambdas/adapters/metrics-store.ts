@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { backoffDelayMs, mapBounded, sleep } from '../domain/batching.ts';
+import { mapBounded } from '../domain/batching.ts';
+import { AGAIN, retry } from '../domain/retry.ts';
 import { isLive } from '../domain/expiry.ts';
 import type { MetricEventDraft } from '../domain/metrics.ts';
 import { allShards } from '../domain/sharding.ts';
@@ -8,17 +9,17 @@ import { MetricEvent, type MetricEventItem } from '../model/metric-event.ts';
 import { MetricRollup, type MetricRollupItem } from '../model/metric-rollup.ts';
 import { commerce } from '../model/service.ts';
 import { client } from '../model/table.ts';
+import { CONTENTION_CODES, isConditionFailure, isTransactionConflict } from './aws-errors.ts';
 
 /** BatchWriteItem requests in flight per call: a 500-event POST is 20 requests, 4 at a time. */
 const WRITE_CONCURRENCY = 4;
 /** Attempts per 25-item request while DynamoDB hands items back unprocessed (throttled partitions). */
-const WRITE_ATTEMPTS = 6;
-const WRITE_BACKOFF = { baseMs: 50, capMs: 1_000 };
+const UNPROCESSED_WRITES = { attempts: 6, baseMs: 50, capMs: 1_000 };
 
 /** Some events were still unprocessed after every retry: the caller should come back later. */
 export class UnprocessedEventsError extends Error {
   constructor(readonly unprocessed: number) {
-    super(`${unprocessed} metric events were still unprocessed after ${WRITE_ATTEMPTS} attempts`);
+    super(`${unprocessed} metric events were still unprocessed after ${UNPROCESSED_WRITES.attempts} attempts`);
     this.name = 'UnprocessedEventsError';
   }
 }
@@ -29,14 +30,13 @@ const unprocessedCount = (items: BatchWriteCommandInput['RequestItems']) =>
 /** One 25-item request, resending only what DynamoDB did not process, with jittered backoff. */
 async function writeUntilProcessed(request: BatchWriteCommandInput): Promise<void> {
   let pending = request.RequestItems;
-  for (let attempt = 1; ; attempt++) {
+  const done = await retry(UNPROCESSED_WRITES, async () => {
     const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: pending }));
-    const left = unprocessedCount(UnprocessedItems);
-    if (left === 0) return;
-    if (attempt === WRITE_ATTEMPTS) throw new UnprocessedEventsError(left);
-    await sleep(backoffDelayMs(attempt, WRITE_BACKOFF));
+    if (unprocessedCount(UnprocessedItems) === 0) return true;
     pending = UnprocessedItems;
-  }
+    return AGAIN;
+  });
+  if (done === AGAIN) throw new UnprocessedEventsError(unprocessedCount(pending));
 }
 
 /**
@@ -85,8 +85,6 @@ export type RollupCount =
   /** Nothing was written: another writer held an item (TransactionConflict) or DynamoDB throttled. */
   | { outcome: 'contended' };
 
-const contentionCodes = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
-
 /**
  * Counts events into their rollup, exactly once: one transaction flags each event `rolledUp`
  * (condition: the event exists and is not flagged yet) and ADDs their count and sum to the rollup.
@@ -118,13 +116,8 @@ export async function countIntoRollup(rollup: RollupKey, events: ReadonlyArray<E
     if (result.code === 'ConditionalCheckFailed') (result.item ? alreadyCounted : missing).add(index);
   });
   if (alreadyCounted.size + missing.size > 0) return { outcome: 'stale', alreadyCounted, missing };
-  if (data.some((result) => contentionCodes.has(result.code))) return { outcome: 'contended' };
+  if (data.some((result) => CONTENTION_CODES.has(result.code))) return { outcome: 'contended' };
   throw new Error(`Rollup ${rollup.name} ${rollup.hour} was canceled: ${data.map((result) => result.code).join(',')}`);
-}
-
-function errorNames(error: unknown): string {
-  const cause = (error as { cause?: unknown })?.cause;
-  return `${(error as Error)?.name} ${(error as Error)?.message} ${(cause as Error)?.name}`;
 }
 
 /**
@@ -143,9 +136,8 @@ export async function widenRollupRange(rollup: RollupKey, min: number, max: numb
         await update.go();
         return 'done' as const;
       } catch (error) {
-        const names = errorNames(error);
-        if (names.includes('ConditionalCheckFailed')) return 'done' as const;
-        if (names.includes('TransactionConflict')) return 'contended' as const;
+        if (isConditionFailure(error)) return 'done' as const;
+        if (isTransactionConflict(error)) return 'contended' as const;
         throw error;
       }
     }),

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../config.ts';
-import type { SettlementMessage } from '../orders/settlement-message.ts';
+import type { SettlementMessage } from '../ports/settlement-message.ts';
 import { awsClientOptions } from './client-options.ts';
 
 const sqs = new SQSClient(awsClientOptions);

@@ -1,29 +1,11 @@
 import { config } from '../config.ts';
-import type { OrderedCartLine } from '../domain/cart.ts';
-import { UnavailableError } from '../domain/errors.ts';
-import { mergeShardPages } from '../domain/pagination.ts';
-import { dayOf, type OrderStatus, type RequestedLine } from '../domain/orders.ts';
-import { allShards, shardFor } from '../domain/sharding.ts';
+import { dayOf } from '../domain/order-rules.ts';
+import { shardFor } from '../domain/sharding.ts';
 import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
-import { Order, type OrderItem } from '../model/order.ts';
-import { OrderEvent, type OrderEventItem } from '../model/order-event.ts';
 import { commerce } from '../model/service.ts';
-import { UserOrder, type UserOrderItem } from '../model/user-order.ts';
+import type { NewOrder, PlacementOutcome } from '../ports/orders.ts';
 
-export interface NewOrder {
-  orderId: string;
-  userId: string;
-  items: RequestedLine[];
-  promotionCode?: string;
-  /** Kept with the order until settlement, so a lost message never loses what settlement needs. */
-  paymentToken: string;
-  /** Set when the order was placed from the cart, with the lines to remove from it once CONFIRMED. */
-  fromCart?: boolean;
-  cartLines?: OrderedCartLine[];
-  createdAt: string;
-}
-
-export type PlacementOutcome = { outcome: 'recorded' } | { outcome: 'key-used'; record: { orderId: string; requestHash: string } };
+/** POST /orders: placing an order (decision 0004). Reading orders is order-reads.ts's. */
 
 export async function getIdempotencyRecord(userId: string, key: string): Promise<IdempotencyItem | undefined> {
   const { data } = await IdempotencyRecord.get({ userId, key }).go({ consistent: true });
@@ -61,51 +43,6 @@ export async function recordPlacedOrder(
     if (existing) return { outcome: 'key-used', record: existing };
   }
   // A concurrent request with the same key holds the record: the client's retry finds its order.
-  if (data.some((result) => result.code === 'TransactionConflict')) throw new UnavailableError('A concurrent request with this Idempotency-Key is in progress; retry shortly', 1);
+  if (data.some((result) => result.code === 'TransactionConflict')) return { outcome: 'key-in-progress' };
   throw new Error(`Placing order ${order.orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
-}
-
-/** AP9: the order with its lines — one GetItem. */
-export async function getOrder(orderId: string, options: { consistent?: boolean } = {}): Promise<OrderItem | undefined> {
-  const { data } = await Order.get({ orderId }).go({ consistent: options.consistent ?? false });
-  return data ?? undefined;
-}
-
-/** AP10: the order's events in sequence — one Query. */
-export async function getOrderEvents(orderId: string): Promise<OrderEventItem[]> {
-  const { data } = await OrderEvent.query.byOrder({ orderId }).go({ pages: 'all' });
-  return data;
-}
-
-/**
- * AP12: a day's orders (optionally of one status), newest first. One Query per shard, in parallel,
- * merged by order id (ULIDs sort by time); `before` continues below the previous page's last id.
- */
-export async function listOrdersOfDay(
-  day: string,
-  options: { status?: OrderStatus; limit: number; before?: string },
-): Promise<{ items: OrderItem[]; before: string | null }> {
-  const pages = await Promise.all(
-    allShards(config.orderShardCount).map(async (shard) => {
-      const index = options.status
-        ? Order.query.byDayStatus({ day, status: options.status, shard })
-        : Order.query.byDay({ day, shard });
-      const query = options.before ? index.lt({ orderId: options.before }) : index;
-      const { data, cursor } = await query.go({ order: 'desc', limit: options.limit });
-      return { items: data, hasMore: cursor !== null };
-    }),
-  );
-  return mergeShardPages(pages, options.limit, (order) => order.orderId);
-}
-
-/** AP11: the user's order history, newest first — one Query on the user's partition. */
-export async function listUserOrders(
-  userId: string,
-  options: { limit: number; before?: string },
-): Promise<{ items: UserOrderItem[]; before: string | null }> {
-  const index = UserOrder.query.byUser({ userId });
-  const query = options.before ? index.lt({ orderId: options.before }) : index;
-  const { data, cursor } = await query.go({ order: 'desc', limit: options.limit });
-  const last = data.at(-1);
-  return { items: data, before: cursor !== null && last ? last.orderId : null };
 }

@@ -1,13 +1,5 @@
 import { config } from '../config.ts';
-
-/** Port to a payment provider. Both calls must be idempotent per order: settlement retries them. */
-export interface PaymentProvider {
-  readonly name: string;
-  authorize(request: { orderId: string; amountCents: number; token: string }): Promise<
-    { status: 'AUTHORIZED'; reference: string } | { status: 'DECLINED'; reference: string }
-  >;
-  void(reference: string): Promise<void>;
-}
+import type { PaymentProvider } from '../ports/orders.ts';
 
 /** Approves any token except `tok_decline`; references derive from the order id, so retries repeat the answer. */
 export const simulatedProvider: PaymentProvider = {

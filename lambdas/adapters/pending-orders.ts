@@ -1,5 +1,5 @@
 import { config } from '../config.ts';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure } from './aws-errors.ts';
 import { firstIdAt } from '../domain/order-ids.ts';
 import { allShards } from '../domain/sharding.ts';
 import { Order, type OrderItem } from '../model/order.ts';

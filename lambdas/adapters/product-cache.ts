@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ProductItem } from '../model/product.ts';
+import type { Product } from '../domain/catalog.ts';
 
 export interface ProductCacheOptions {
   /** Entries kept, least recently used evicted; 0 turns the cache off. */
@@ -9,14 +9,14 @@ export interface ProductCacheOptions {
   /** How long "no such product" is remembered: short, so a new product shows up soon. */
   missTtlSeconds: number;
   /** The read behind the cache. */
-  load: (productId: string) => Promise<ProductItem | undefined>;
+  load: (productId: string) => Promise<Product | undefined>;
   /** The clock of the TTLs (tests pass a fake one). */
   perf?: { now(): number };
 }
 
 /** lru-cache cannot store `undefined`, and a remembered miss is an answer too. */
 interface Entry {
-  product: ProductItem | undefined;
+  product: Product | undefined;
 }
 
 /**
@@ -39,7 +39,7 @@ export class ProductCache {
         : undefined;
   }
 
-  async get(productId: string): Promise<ProductItem | undefined> {
+  async get(productId: string): Promise<Product | undefined> {
     const cached = this.entries?.get(productId);
     if (cached) return cached.product;
     const product = await this.options.load(productId);
@@ -48,7 +48,7 @@ export class ProductCache {
   }
 
   /** Warm-up: adds products not cached yet; never replaces an entry, which may be fresher. */
-  seed(products: Iterable<ProductItem>): void {
+  seed(products: Iterable<Product>): void {
     for (const product of products) {
       if (!this.entries?.has(product.productId)) this.entries?.set(product.productId, { product });
     }
@@ -58,7 +58,7 @@ export class ProductCache {
    * After this instance wrote a product: its entry becomes the written version. Dropping it instead
    * would let the next (eventually consistent) read cache the version before the write.
    */
-  remember(product: ProductItem): void {
+  remember(product: Product): void {
     this.entries?.set(product.productId, { product });
   }
 }

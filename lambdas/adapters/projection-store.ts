@@ -1,8 +1,8 @@
-import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/orders.ts';
+import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/order-rules.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
 import { UserStats } from '../model/user-stats.ts';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure } from './aws-errors.ts';
 
 /**
  * Writes the order into the user's history unless the history already holds a later status

@@ -3,7 +3,7 @@ import { ProductSales } from '../model/product-sales.ts';
 import { commerce } from '../model/service.ts';
 import { TopProducts } from '../model/top-products.ts';
 import { batchGetAll } from './batch-get.ts';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure } from './aws-errors.ts';
 
 /** The one board the projection keeps. */
 const BOARD = 'top';

@@ -1,15 +1,14 @@
-import type { Allocation, OrderEventDraft, OrderTotals, PricedLine, RejectionReason } from '../domain/orders.ts';
-import type { OrderItem } from '../model/order.ts';
+import { config } from '../config.ts';
+import { dayOf, type Order } from '../domain/order-rules.ts';
+import { shardFor } from '../domain/sharding.ts';
 import { commerce } from '../model/service.ts';
+import type { CommitResult, Confirmation, Rejection } from '../ports/orders.ts';
 
-export type CommitResult = 'committed' | 'already-settled' | 'stock-changed' | 'promotion-unavailable' | 'conflict';
-
-interface PaymentRecord {
-  provider: string;
-  reference: string;
-  amountCents: number;
-  status: 'AUTHORIZED' | 'DECLINED' | 'VOIDED';
-}
+/**
+ * The index keys of an order, as placement filed it (order-store.ts): the day it was placed and the
+ * hash shard of its id. ElectroDB needs them to rewrite the keys that change with the status.
+ */
+const filedUnder = (order: Order) => ({ day: dayOf(order.createdAt), shard: shardFor(order.orderId, config.orderShardCount) });
 
 /**
  * A settled order keeps neither the payment token nor the backstop's bookkeeping; its sparse
@@ -36,16 +35,7 @@ function classify(canceled: boolean, codes: Array<string | undefined>, redeemsPr
  * concurrency), each stock decrement is conditioned on enough units (no oversell), and the payment
  * and numbered events are appended.
  */
-export async function commitConfirmation(input: {
-  order: OrderItem;
-  lines: PricedLine[];
-  totals: OrderTotals;
-  promotionCode?: string;
-  allocations: Allocation[];
-  payment: PaymentRecord;
-  events: OrderEventDraft[];
-  now: string;
-}): Promise<CommitResult> {
+export async function commitConfirmation(input: Confirmation): Promise<CommitResult> {
   const { order, now, promotionCode } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
   const { canceled, data } = await commerce.transaction
@@ -54,7 +44,7 @@ export async function commitConfirmation(input: {
         .patch({ orderId: order.orderId })
         .set({ status: 'CONFIRMED', items: input.lines, ...input.totals, eventSeq: lastSeq, updatedAt: now })
         .remove([...SETTLED_REMOVES])
-        .composite({ day: order.day, shard: order.shard })
+        .composite(filedUnder(order))
         .where(({ status }, { eq }) => eq(status, 'PENDING'))
         .commit(),
       ...(promotionCode
@@ -87,13 +77,7 @@ export async function commitConfirmation(input: {
 }
 
 /** Rejects an order with its reason and event, guarded by the same PENDING condition. */
-export async function commitRejection(input: {
-  order: OrderItem;
-  reason: RejectionReason;
-  events: OrderEventDraft[];
-  payment?: PaymentRecord;
-  now: string;
-}): Promise<CommitResult> {
+export async function commitRejection(input: Rejection): Promise<CommitResult> {
   const { order, now } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
   const { canceled, data } = await commerce.transaction
@@ -102,7 +86,7 @@ export async function commitRejection(input: {
         .patch({ orderId: order.orderId })
         .set({ status: 'REJECTED', rejectionReason: input.reason, eventSeq: lastSeq, updatedAt: now })
         .remove([...SETTLED_REMOVES])
-        .composite({ day: order.day, shard: order.shard })
+        .composite(filedUnder(order))
         .where(({ status }, { eq }) => eq(status, 'PENDING'))
         .commit(),
       ...(input.payment ? [payment.put({ orderId: order.orderId, ...input.payment, createdAt: now }).commit()] : []),

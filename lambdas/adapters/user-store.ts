@@ -1,17 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '../domain/batching.ts';
-import {
-  applyProfileUpdate,
-  emailClaimKey,
-  emailClaims,
-  type ProfileUpdate,
-  upgradeUser,
-  type UserRecord,
-} from '../domain/user-profile.ts';
+import { type AccountStats, emailClaimKey, emailClaims, upgradeUser, type UserRecord } from '../domain/user-profile.ts';
 import { commerce } from '../model/service.ts';
 import { User, type UserItem } from '../model/user.ts';
 import { UserEmail } from '../model/user-email.ts';
 import type { UserStatsItem } from '../model/user-stats.ts';
+import type { ProfileCommit, UserStore } from '../ports/users.ts';
 
 /** Every read of a user goes through the schema upgrade, whatever version the item was written in. */
 function fromItem(item: UserItem): UserRecord {
@@ -31,22 +23,25 @@ export async function findUserByEmail(email: string): Promise<{ userId: string; 
 }
 
 /** AP16: the user, their stats and recent orders — one Query on the `account` collection. */
-export async function getAccount(userId: string): Promise<{ user?: UserRecord; stats?: UserStatsItem }> {
+export async function getAccount(userId: string): Promise<{ user?: UserRecord; stats?: AccountStats }> {
   const { data } = await commerce.collections.account({ userId }).go();
-  const user = data.user[0];
-  return { ...(user ? { user: fromItem(user) } : {}), stats: data.userStats[0] };
+  const [user] = data.user;
+  const [stats] = data.userStats;
+  return { ...(user ? { user: fromItem(user) } : {}), ...(stats ? { stats: statsOf(stats) } : {}) };
 }
 
-type CommitOutcome = 'saved' | 'email-taken' | 'old-email-not-ours' | 'retry';
+function statsOf(item: UserStatsItem): AccountStats {
+  return { orderCount: item.orderCount ?? 0, lifetimeValueCents: item.lifetimeValueCents ?? 0, recentOrders: item.recentOrders ?? [] };
+}
 
 /**
  * One transaction: claim the email (absent, or already the caller's), give up the previous email's
  * claim when the address really changed, and write the user on condition that it is still the
  * revision we read — so two concurrent PUT /me of one user can never leave a claim behind.
  */
-async function commitProfile(previous: UserRecord | undefined, next: UserRecord, releasePrevious: boolean): Promise<CommitOutcome> {
+async function commitProfile(previous: UserRecord | undefined, next: UserRecord, options: { releasePreviousEmail: boolean }): Promise<ProfileCommit> {
   const { claim, release } = emailClaims(previous?.email, next.email);
-  const releasing = releasePrevious ? release : undefined;
+  const releasing = options.releasePreviousEmail ? release : undefined;
   const owner = next.userId;
   const { canceled, data } = await commerce.transaction
     .write(({ user, userEmail }) => [
@@ -78,24 +73,11 @@ async function commitProfile(previous: UserRecord | undefined, next: UserRecord,
   // Only data from before emails were claimed can name an address another user has since claimed.
   if (releaseCode === 'ConditionalCheckFailed' && userCode !== 'ConditionalCheckFailed') return 'old-email-not-ours';
   // The user changed under us, or a concurrent transaction held one of the items: read again.
-  return 'retry';
+  return 'contended';
 }
 
-const MAX_ATTEMPTS = 8;
-
-export type SaveProfileResult = { outcome: 'saved'; user: UserRecord } | { outcome: 'email-taken' } | { outcome: 'contended' };
-
-/** PUT /me: creates or updates the caller's user, keeping its email unique across users. */
-export async function saveProfile(userId: string, update: ProfileUpdate, now: string): Promise<SaveProfileResult> {
-  let releasePrevious = true;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const current = await getUser(userId, { consistent: true });
-    const next = applyProfileUpdate(userId, current, update, now);
-    const outcome = await commitProfile(current, next, releasePrevious);
-    if (outcome === 'saved') return { outcome, user: next };
-    if (outcome === 'email-taken') return { outcome: 'email-taken' };
-    if (outcome === 'old-email-not-ours') releasePrevious = false;
-    else await sleep(backoffDelayMs(attempt, { baseMs: 10, capMs: 500 })); // jittered, so racers spread out
-  }
-  return { outcome: 'contended' };
-}
+export const userStore: UserStore = {
+  user: getUser,
+  commitProfile,
+  account: getAccount,
+};

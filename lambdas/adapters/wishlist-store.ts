@@ -1,5 +1,6 @@
 import { ascendingPage } from '../domain/pagination-ascending.ts';
 import { WishlistItem } from '../model/wishlist-item.ts';
+import type { WishlistStore } from '../ports/wishlists.ts';
 
 /**
  * AP8: a page of the user's wishlist in product id order — one Query on the user's partition,
@@ -26,3 +27,5 @@ export async function addToWishlist(userId: string, productId: string, now: stri
 export async function removeFromWishlist(userId: string, productId: string): Promise<void> {
   await WishlistItem.delete({ userId, productId }).go();
 }
+
+export const wishlistStore: WishlistStore = { wishlistPage: listWishlist, addToWishlist, removeFromWishlist };

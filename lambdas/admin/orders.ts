@@ -1,4 +1,4 @@
-import { listOrdersOfDay } from '../adapters/order-store.ts';
+import { listOrdersOfDay } from '../adapters/order-reads.ts';
 import { beforeFromCursor, cursorBefore } from '../domain/pagination.ts';
 import { adminOrdersQuerySchema } from '../domain/schemas.ts';
 import { type HttpEvent, query, requireAdmin } from '../http/request.ts';

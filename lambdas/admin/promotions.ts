@@ -1,34 +1,19 @@
-import { putPromotionTerms } from '../adapters/promotion-store.ts';
 import { putPromotionSchema } from '../domain/schemas.ts';
 import { type HttpEvent, jsonBody, pathId, requireAdmin } from '../http/request.ts';
 import { json } from '../http/respond.ts';
-import type { PromotionItem } from '../model/promotion.ts';
+import type { PromotionTermsWrites } from '../ports/promotions.ts';
+import { putPromotion } from './put-promotion.ts';
 
-function promotionView(promotion: PromotionItem) {
-  const { code, percentOff, amountOffCents, validUntil, maxRedemptions, redemptions, updatedAt } = promotion;
-  return {
-    code,
-    ...(percentOff !== undefined ? { percentOff } : {}),
-    ...(amountOffCents !== undefined ? { amountOffCents } : {}),
-    ...(validUntil !== undefined ? { validUntil } : {}),
-    ...(maxRedemptions !== undefined ? { maxRedemptions } : {}),
-    redemptions: redemptions ?? 0,
-    updatedAt,
-  };
+export interface PromotionRoutePorts {
+  promotions: PromotionTermsWrites;
+  now: () => string;
 }
 
-/**
- * PUT /promotions/{code}: creates the code or replaces its terms, keeping its redemption count.
- * `validUntil` is stored in UTC ISO form: settlement compares it with now as a string.
- */
-export async function putPromotion(event: HttpEvent) {
+/** PUT /promotions/{code}: creates the code or replaces its terms, keeping its redemption count. */
+export async function putPromotionRoute(event: HttpEvent, ports: PromotionRoutePorts) {
   requireAdmin(event);
   const code = pathId(event, 'code');
-  const { validUntil, ...terms } = jsonBody(event, putPromotionSchema);
-  const promotion = await putPromotionTerms(
-    code,
-    { ...terms, ...(validUntil !== undefined ? { validUntil: new Date(validUntil).toISOString() } : {}) },
-    new Date().toISOString(),
-  );
-  return json(200, promotionView(promotion));
+  const terms = jsonBody(event, putPromotionSchema);
+  // The store answers the contract's Promotion: the terms set, the redemption count, updatedAt.
+  return json(200, await putPromotion({ code, terms }, ports));
 }

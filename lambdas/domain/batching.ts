@@ -1,6 +1,6 @@
 /**
- * Batched work against the table: fixed-size chunks, a bounded number of requests in flight, and
- * jittered retry delays. Pure (the clock and randomness are the caller's).
+ * Batched work against the table: fixed-size chunks and a bounded number of requests in flight.
+ * Retries are domain/retry.ts's.
  */
 
 /** Consecutive chunks of at most `size` items, in order. */
@@ -10,17 +10,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
 }
-
-/**
- * "Full jitter" exponential backoff: a random delay in [0, min(cap, base·2^attempt)). Randomizing
- * the whole interval keeps writers that were throttled together from retrying together.
- */
-export function backoffDelayMs(attempt: number, options: { baseMs: number; capMs: number }, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(options.capMs, options.baseMs * 2 ** attempt));
-}
-
-/** Waits `ms`. On the global timer, so tests can drive retries with fake timers. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Like `Promise.allSettled(items.map(work))`, with at most `limit` calls of `work` in flight: a

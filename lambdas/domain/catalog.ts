@@ -10,6 +10,16 @@ export interface PublicProduct {
   attributes: unknown;
 }
 
+/** A product as the catalog keeps it: the public fields and when it was created and last written. */
+export interface Product extends PublicProduct {
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What PUT /products/{productId} writes: the other public fields have the catalog's defaults. */
+export type ProductInput = Pick<Product, 'productId' | 'name' | 'priceCents'> &
+  Partial<Pick<Product, 'description' | 'currency' | 'categories' | 'attributes'>>;
+
 /** The Product of the API contract (SPEC §4), from a product or a membership's copy of it. */
 export function productView(product: PublicProduct): PublicProduct {
   const { productId, name, description, priceCents, currency, categories, attributes } = product;

@@ -8,6 +8,15 @@ export interface PromotionTerms {
   redemptions?: number;
 }
 
+/** The terms an admin sets; `redemptions` is settlement's to count. */
+export type PromotionTermsInput = Omit<PromotionTerms, 'redemptions'>;
+
+/** A promotion as the API shows it and settlement reads it. */
+export interface Promotion extends PromotionTerms {
+  code: string;
+  updatedAt: string;
+}
+
 export type DiscountOutcome = { ok: true; discountCents: number } | { ok: false; reason: 'INVALID_PROMOTION' };
 
 /**

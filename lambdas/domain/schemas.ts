@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonNodes } from './json-nodes.ts';
-import { ORDER_STATUSES } from './orders.ts';
+import { ORDER_STATUSES } from './order-rules.ts';
 
 /** Request validation (SPEC §4). Bodies are strict: an unknown field is a client mistake, not data. */
 

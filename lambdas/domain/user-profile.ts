@@ -47,6 +47,21 @@ export interface UserRecord {
   lastLoginAt?: string;
 }
 
+/** One of the five most recent orders kept on the user's account (AP16). */
+export interface RecentOrder {
+  orderId: string;
+  status: string;
+  totalCents: number;
+  createdAt: string;
+}
+
+/** What the stream projector keeps per user: absent until their first order. */
+export interface AccountStats {
+  orderCount: number;
+  lifetimeValueCents: number;
+  recentOrders: RecentOrder[];
+}
+
 /** PUT /me: the email, and either one `name` or its parts; absent fields keep their value. */
 export interface ProfileUpdate {
   email: string;

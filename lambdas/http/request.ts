@@ -1,14 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { z } from 'zod';
-import {
-  ForbiddenError,
-  PayloadTooLargeError,
-  UnauthorizedError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 import { jsonNodes } from '../domain/json-nodes.ts';
 import { idSchema } from '../domain/schemas.ts';
+import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError } from './errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 

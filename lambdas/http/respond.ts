@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError, isDependencyUnavailable } from '../domain/errors.ts';
+import { isDependencyUnavailable } from '../adapters/aws-errors.ts';
 import { logger } from '../observability.ts';
+import { errorAnswer } from './errors.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -14,10 +15,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 /** The one place errors become the API's error contract; unknown errors never leak details. */
 export function errorResponse(error: unknown): HttpResult {
-  if (error instanceof ApiError) {
-    const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-    return json(error.status, body, error.headers);
-  }
+  const answer = errorAnswer(error);
+  if (answer) return json(answer.status, { error: answer.error }, answer.headers);
   if (isDependencyUnavailable(error)) {
     logger.warn('a dependency was throttled, slow or unavailable', { error: error as Error });
     return json(503, { error: { code: 'UNAVAILABLE', message: 'Temporarily overloaded, retry shortly' } }, { 'retry-after': '1' });

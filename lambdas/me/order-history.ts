@@ -1,4 +1,4 @@
-import { listUserOrders } from '../adapters/order-store.ts';
+import { listUserOrders } from '../adapters/user-orders.ts';
 import { beforeFromCursor, cursorBefore } from '../domain/pagination.ts';
 import { pageQuerySchema } from '../domain/schemas.ts';
 import { caller, type HttpEvent, query } from '../http/request.ts';

@@ -1,5 +1,5 @@
 import { Entity, type EntityItem } from 'electrodb';
-import { ORDER_STATUSES } from '../domain/orders.ts';
+import { ORDER_STATUSES } from '../domain/order-rules.ts';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**

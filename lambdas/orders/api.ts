@@ -1,16 +1,19 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getCartLines } from '../adapters/cart-store.ts';
-import { getIdempotencyRecord, getOrder, getOrderEvents, recordPlacedOrder } from '../adapters/order-store.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { getOrder, getOrderEvents } from '../adapters/order-reads.ts';
+import { getIdempotencyRecord, recordPlacedOrder } from '../adapters/order-store.ts';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.ts';
 import { requestHash } from '../domain/idempotency.ts';
 import { newOrderId } from '../domain/order-ids.ts';
 import { idempotencyKeySchema, placeOrderSchema } from '../domain/schemas.ts';
 import { apiHandler } from '../http/api-handler.ts';
-import { caller, type Caller, header, type HttpEvent, jsonBody, pathId, validate } from '../http/request.ts';
+import type { Order } from '../domain/order-rules.ts';
+import { caller, header, type HttpEvent, jsonBody, pathId, validate } from '../http/request.ts';
 import { json } from '../http/respond.ts';
-import type { OrderItem } from '../model/order.ts';
 import { metrics } from '../observability.ts';
-import { placeOrder, type PlacementPorts } from './place-order.ts';
+import type { OrderReads, PlacementPorts } from '../ports/orders.ts';
+import { placeOrder } from './place-order.ts';
+import { readOrder, readOrderEvents } from './read-order.ts';
 
 const placementPorts: PlacementPorts = {
   cartLines: async (userId) => (await getCartLines(userId, new Date())).map(({ productId, quantity, addedAt }) => ({ productId, quantity, addedAt })),
@@ -18,6 +21,7 @@ const placementPorts: PlacementPorts = {
   record: recordPlacedOrder,
   newOrderId: () => newOrderId(),
 };
+const orderReads: OrderReads = { getOrder: (orderId) => getOrder(orderId), getOrderEvents };
 
 /** POST /orders: validate, then the placement use case; 202 once the order is recorded. */
 async function placeOrderRoute(event: HttpEvent) {
@@ -41,17 +45,14 @@ async function placeOrderRoute(event: HttpEvent) {
       return json(202, { orderId: result.orderId, status: 'PENDING' });
     case 'key-reused':
       throw new ConflictError('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED');
+    case 'key-in-progress':
+      throw new UnavailableError('A concurrent request with this Idempotency-Key is in progress; retry shortly', 1);
     case 'cart-empty':
       throw new ValidationError('The cart is empty', [{ path: 'fromCart', message: 'the cart has no unexpired items to order' }]);
   }
 }
 
-/** Another user's order is indistinguishable from a missing one. */
-function visibleTo(who: Caller, ownerId: string | undefined): boolean {
-  return ownerId !== undefined && (who.isAdmin || ownerId === who.userId);
-}
-
-function orderView(order: OrderItem) {
+function orderView(order: Order) {
   return {
     orderId: order.orderId,
     userId: order.userId,
@@ -69,16 +70,14 @@ function orderView(order: OrderItem) {
 }
 
 async function getOrderRoute(event: HttpEvent) {
-  const who = caller(event);
-  const order = await getOrder(pathId(event, 'orderId'));
-  if (!order || !visibleTo(who, order.userId)) throw new NotFoundError('No such order');
+  const order = await readOrder(caller(event), pathId(event, 'orderId'), orderReads);
+  if (!order) throw new NotFoundError('No such order');
   return json(200, orderView(order));
 }
 
 async function getOrderEventsRoute(event: HttpEvent) {
-  const who = caller(event);
-  const events = await getOrderEvents(pathId(event, 'orderId'));
-  if (!visibleTo(who, events[0]?.userId)) throw new NotFoundError('No such order');
+  const events = await readOrderEvents(caller(event), pathId(event, 'orderId'), orderReads);
+  if (!events) throw new NotFoundError('No such order');
   return json(200, { items: events.map(({ seq, type, at, data }) => ({ seq, type, at, data })) });
 }
 

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { RejectionReason } from '../domain/orders.ts';
+import type { RejectionReason } from '../domain/order-rules.ts';
 import { metrics } from '../observability.ts';
 
 /**

@@ -1,14 +1,5 @@
-import type { OrderedCartLine } from '../domain/cart.ts';
-import type { RequestedLine } from '../domain/orders.ts';
-import type { NewOrder, PlacementOutcome } from '../adapters/order-store.ts';
-
-/** What placing an order needs from the outside world; the handler passes the DynamoDB adapters. */
-export interface PlacementPorts {
-  cartLines(userId: string): Promise<OrderedCartLine[]>;
-  idempotencyRecord(userId: string, key: string): Promise<{ orderId: string; requestHash: string } | undefined>;
-  record(order: NewOrder, idempotency: { key: string; requestHash: string }): Promise<PlacementOutcome>;
-  newOrderId(): { orderId: string; createdAt: string };
-}
+import type { RequestedLine } from '../domain/order-rules.ts';
+import type { IdempotencyRecord, NewOrder, PlacementPorts } from '../ports/orders.ts';
 
 export interface PlacementRequest {
   userId: string;
@@ -23,6 +14,8 @@ export interface PlacementRequest {
 export type PlacementResult =
   | { outcome: 'accepted'; orderId: string; replayed: boolean }
   | { outcome: 'key-reused' }
+  /** The same key is being placed by a concurrent request: its retry finds the order. */
+  | { outcome: 'key-in-progress' }
   | { outcome: 'cart-empty' };
 
 /**
@@ -56,9 +49,16 @@ export async function placeOrder(request: PlacementRequest, ports: PlacementPort
     },
     { key: request.key, requestHash: request.requestHash },
   );
-  return result.outcome === 'recorded' ? { outcome: 'accepted', orderId, replayed: false } : answerReplay(result.record, request.requestHash);
+  switch (result.outcome) {
+    case 'recorded':
+      return { outcome: 'accepted', orderId, replayed: false };
+    case 'key-used':
+      return answerReplay(result.record, request.requestHash);
+    case 'key-in-progress':
+      return { outcome: 'key-in-progress' };
+  }
 }
 
-function answerReplay(record: { orderId: string; requestHash: string }, requestHash: string): PlacementResult {
+function answerReplay(record: IdempotencyRecord, requestHash: string): PlacementResult {
   return record.requestHash === requestHash ? { outcome: 'accepted', orderId: record.orderId, replayed: true } : { outcome: 'key-reused' };
 }

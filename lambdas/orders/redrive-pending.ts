@@ -1,17 +1,7 @@
-import type { OrderItem } from '../model/order.ts';
-import type { CommitResult } from '../adapters/settlement-store.ts';
-import { rejectionEvents } from '../domain/orders.ts';
+import { rejectionEvents } from '../domain/order-rules.ts';
+import type { BackstopPorts } from '../ports/orders.ts';
 
-/** What the backstop needs; the scheduled handler passes the DynamoDB and SQS adapters. */
-export interface BackstopPorts {
-  pendingOrdersCreatedBefore(instant: number): Promise<OrderItem[]>;
-  oldestPendingOrder(): Promise<OrderItem | undefined>;
-  markRedriven(orderId: string, now: string): Promise<boolean>;
-  /** Resolves with the order ids the queue did not take. */
-  enqueue(orderIds: string[]): Promise<string[]>;
-  reject(input: { order: OrderItem; reason: 'SETTLEMENT_FAILED'; events: ReturnType<typeof rejectionEvents>; now: string }): Promise<CommitResult>;
-  now(): number;
-}
+export type { BackstopPorts } from '../ports/orders.ts';
 
 export interface BackstopPolicy {
   /** An order PENDING this long is stuck (PENDING_ORDER_TIMEOUT_SECONDS). */

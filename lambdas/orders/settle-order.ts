@@ -4,50 +4,37 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeTime } from 'ulid';
 import { removeOrderedCartLines } from '../adapters/cart-store.ts';
 import { getProducts, getStock } from '../adapters/catalog-store.ts';
-import { getOrder } from '../adapters/order-store.ts';
+import { getOrder } from '../adapters/order-reads.ts';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
-import { backoffDelayMs, sleep } from '../domain/batching.ts';
-import { rejectionEvents } from '../domain/orders.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
-import { settleOrder, type SettlementPorts } from './settle.ts';
-import { settlementMessageSchema } from './settlement-message.ts';
-
-/** Full-jitter backoff between re-plans after a lost race on stock: 50 ms … 1.6 s. */
-const SETTLEMENT_BACKOFF = { baseMs: 25, capMs: 1600 };
+import { giveUpOnOrder, settleOrder, type SettlementPorts } from './settle.ts';
+import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {
   getOrder,
-  getProducts,
-  getStock,
-  getPromotion,
+  products: getProducts,
+  stock: getStock,
+  promotion: getPromotion,
   commitConfirmation,
   commitRejection,
-  removeOrderedCartLines,
+  removeOrderedLines: removeOrderedCartLines,
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
-  pause: (attempt) => sleep(backoffDelayMs(attempt, SETTLEMENT_BACKOFF)),
   settled: (outcome) => {
     if (outcome.result === 'confirmed') metrics.addMetric('OrdersConfirmed', MetricUnit.Count, 1);
     else countRejectedOrders(outcome.reason);
   },
 };
 
-/**
- * On the message's last delivery, a failure would leave the order PENDING forever once the message
- * is dead-lettered: reject it (SETTLEMENT_FAILED) first. The message still goes to the DLQ for an
- * operator; a redrive finds the order final and does nothing.
- */
-async function rejectOnLastDelivery(record: SQSRecord, orderId: string): Promise<void> {
+/** On the message's last delivery a failure would leave the order PENDING once it is dead-lettered. */
+async function giveUpOnLastDelivery(record: SQSRecord, orderId: string): Promise<void> {
   if (Number(record.attributes.ApproximateReceiveCount) < config.settlementMaxReceiveCount) return;
-  const order = await getOrder(orderId, { consistent: true });
-  if (order?.status !== 'PENDING') return;
-  const result = await commitRejection({ order, reason: 'SETTLEMENT_FAILED', events: rejectionEvents(order.eventSeq, 'SETTLEMENT_FAILED'), now: ports.now() });
-  if (result === 'committed') ports.settled?.({ result: 'rejected', reason: 'SETTLEMENT_FAILED' });
-  logger.error('order rejected after its last settlement attempt', { orderId });
+  const result = await giveUpOnOrder(orderId, ports);
+  if (result === 'rejected') logger.error('order rejected after its last settlement attempt', { orderId });
 }
 
 async function settleRecord(record: SQSRecord): Promise<void> {
@@ -64,7 +51,7 @@ async function settleRecord(record: SQSRecord): Promise<void> {
     logger.info('order settled', { orderId: parsed.data.orderId, result });
   } catch (error) {
     logger.warn('settlement failed', { orderId: parsed.data.orderId, error: error as Error });
-    await rejectOnLastDelivery(record, parsed.data.orderId);
+    await giveUpOnLastDelivery(record, parsed.data.orderId);
     throw error;
   }
 }

@@ -1,37 +1,18 @@
-import type { removeOrderedCartLines } from '../adapters/cart-store.ts';
-import type { getStock, getProducts } from '../adapters/catalog-store.ts';
-import type { getOrder } from '../adapters/order-store.ts';
-import type { PaymentProvider } from '../adapters/payment-provider.ts';
-import type { getPromotion } from '../adapters/promotion-store.ts';
-import type { commitConfirmation, commitRejection, CommitResult } from '../adapters/settlement-store.ts';
 import {
   allocateStock,
   confirmationEvents,
+  type Order,
   orderTotals,
   priceLines,
   rejectionEvents,
   type RejectionReason,
   stockWriteBudget,
-} from '../domain/orders.ts';
+} from '../domain/order-rules.ts';
 import { discountFor } from '../domain/promotions.ts';
-import type { OrderItem } from '../model/order.ts';
+import { AGAIN, type Again, retry } from '../domain/retry.ts';
+import type { CommitResult, PaymentRecord, SettlementPorts } from '../ports/orders.ts';
 
-/** What settlement needs from the outside world; the worker passes the DynamoDB adapters. */
-export interface SettlementPorts {
-  getOrder: typeof getOrder;
-  getProducts: typeof getProducts;
-  getStock: typeof getStock;
-  getPromotion: typeof getPromotion;
-  commitConfirmation: typeof commitConfirmation;
-  commitRejection: typeof commitRejection;
-  removeOrderedCartLines: typeof removeOrderedCartLines;
-  payments: PaymentProvider;
-  /** Told once per order this run settled: the business metrics (orders confirmed, rejected by reason). */
-  settled?: (outcome: { result: 'confirmed' } | { result: 'rejected'; reason: RejectionReason }) => void;
-  now: () => string;
-  /** Waits before re-planning after a lost race on stock (jittered backoff). */
-  pause: (attempt: number) => Promise<void>;
-}
+export type { SettlementPorts } from '../ports/orders.ts';
 
 export type SettlementResult = 'confirmed' | 'rejected' | 'already-settled';
 
@@ -50,20 +31,21 @@ export class SettlementContendedError extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 8;
+/** Re-plans after a lost race on stock (or a transaction conflict): full jitter, 50 ms … 1.6 s. */
+const STOCK_RACES = { attempts: 8, baseMs: 25, capMs: 1600 };
 
-function outcomeOf(result: CommitResult, onCommit: SettlementResult): SettlementResult | 'retry' {
+function outcomeOf(result: CommitResult, onCommit: SettlementResult): SettlementResult | Again {
   if (result === 'committed') return onCommit;
   if (result === 'already-settled') return 'already-settled';
-  return 'retry';
+  return AGAIN;
 }
 
 async function reject(
-  ports: SettlementPorts,
-  order: OrderItem,
+  ports: Pick<SettlementPorts, 'commitRejection' | 'now' | 'settled'>,
+  order: Order,
   reason: RejectionReason,
-  payment?: Parameters<typeof commitRejection>[0]['payment'],
-): Promise<SettlementResult | 'retry'> {
+  payment?: PaymentRecord,
+): Promise<SettlementResult | Again> {
   const result = await ports.commitRejection({
     order,
     reason,
@@ -87,40 +69,59 @@ export async function settleOrder(
   message: { orderId: string; paymentToken?: string | undefined },
   ports: SettlementPorts,
 ): Promise<SettlementResult> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const order = await ports.getOrder(message.orderId, { consistent: true });
-    if (!order) throw new OrderNotFoundError(message.orderId);
-    if (order.status !== 'PENDING') {
-      // This may be the retry of a delivery that confirmed the order but failed to empty the cart.
-      if (order.status === 'CONFIRMED') await emptyOrderedCart(order, ports);
-      return 'already-settled';
-    }
+  const result = await retry(
+    STOCK_RACES,
+    async () => {
+      const order = await ports.getOrder(message.orderId, { consistent: true });
+      if (!order) throw new OrderNotFoundError(message.orderId);
+      if (order.status !== 'PENDING') {
+        // This may be the retry of a delivery that confirmed the order but failed to empty the cart.
+        if (order.status === 'CONFIRMED') await emptyOrderedCart(order, ports);
+        return 'already-settled' as const;
+      }
 
-    // The token is recorded with the order; messages queued before that carried it themselves.
-    const paymentToken = order.paymentToken ?? message.paymentToken;
-    const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, ports);
-    if (outcome === 'confirmed') {
-      ports.settled?.({ result: 'confirmed' });
-      await emptyOrderedCart(order, ports);
-    }
-    if (outcome !== 'retry') return outcome;
-    await ports.pause(attempt);
-  }
-  throw new SettlementContendedError(message.orderId);
+      // The token is recorded with the order; messages queued before that carried it themselves.
+      const paymentToken = order.paymentToken ?? message.paymentToken;
+      const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, ports);
+      if (outcome === 'confirmed') {
+        ports.settled?.({ result: 'confirmed' });
+        await emptyOrderedCart(order, ports);
+      }
+      return outcome;
+    },
+    ports.wait,
+  );
+  if (result === AGAIN) throw new SettlementContendedError(message.orderId);
+  return result;
+}
+
+/**
+ * The last attempt at an order failed, and its message is about to be dead-lettered: reject the
+ * order SETTLEMENT_FAILED so it does not stay PENDING forever (the same rejection as any other).
+ * The message still reaches the DLQ for an operator; a redrive then finds the order final.
+ */
+export async function giveUpOnOrder(
+  orderId: string,
+  ports: Pick<SettlementPorts, 'getOrder' | 'commitRejection' | 'now' | 'settled'>,
+): Promise<SettlementResult | 'contended'> {
+  const order = await ports.getOrder(orderId, { consistent: true });
+  if (order?.status !== 'PENDING') return 'already-settled';
+  const outcome = await reject(ports, order, 'SETTLEMENT_FAILED');
+  return outcome === AGAIN ? 'contended' : outcome;
 }
 
 /** A confirmed fromCart order takes its lines out of the cart; a rejected one leaves the cart alone. */
-async function emptyOrderedCart(order: OrderItem, ports: SettlementPorts): Promise<void> {
-  if (order.cartLines?.length) await ports.removeOrderedCartLines(order.userId, order.cartLines);
+async function emptyOrderedCart(order: Order, ports: SettlementPorts): Promise<void> {
+  if (order.cartLines?.length) await ports.removeOrderedLines(order.userId, order.cartLines);
 }
 
-async function settleOnce(order: OrderItem, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | 'retry'> {
+async function settleOnce(order: Order, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | Again> {
   const now = ports.now();
   const code = order.promotionCode;
   const productIds = order.items.map((line) => line.productId);
   const [catalog, promotion] = await Promise.all([
-    ports.getProducts(productIds),
-    code ? ports.getPromotion(code, { consistent: true }) : undefined,
+    ports.products(productIds),
+    code ? ports.promotion(code, { consistent: true }) : undefined,
   ]);
   const priced = priceLines(order.items, catalog);
   if (!priced.ok) return reject(ports, order, priced.reason);
@@ -128,7 +129,7 @@ async function settleOnce(order: OrderItem, paymentToken: string, ports: Settlem
   if (!discount.ok) return reject(ports, order, discount.reason);
   const totals = orderTotals(priced.value.subtotalCents, discount.discountCents);
 
-  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.getStock(id)] as const)));
+  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.stock(id)] as const)));
   const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined));
   if (!allocation.ok) return reject(ports, order, allocation.reason);
 
@@ -154,7 +155,7 @@ async function settleOnce(order: OrderItem, paymentToken: string, ports: Settlem
     // Another order took the stock between our read and our write: re-plan from fresh stock;
     // if it no longer suffices the next pass rejects OUT_OF_STOCK. Release the hold meanwhile.
     await ports.payments.void(payment.reference);
-    return 'retry';
+    return AGAIN;
   }
   if (result === 'promotion-unavailable') {
     // Other orders took the last redemptions (or the code expired) between our read and our

@@ -1,6 +1,7 @@
 import { countIntoRollup, type EventKey, type RollupKey, widenRollupRange } from '../adapters/metrics-store.ts';
 import { config } from '../config.ts';
-import { allSettledBounded, backoffDelayMs, chunk, sleep } from '../domain/batching.ts';
+import { allSettledBounded, chunk } from '../domain/batching.ts';
+import { backoffDelayMs, sleep } from '../domain/retry.ts';
 import { addToRollup, groupBy, type Rollup, rollupExpiry, rollupKeyOf } from '../domain/metrics.ts';
 import { logger } from '../observability.ts';
 

@@ -1,6 +1,6 @@
 import { countOrderSales, getUnitsSold, readTopProductsBoard, saveTopProducts } from '../adapters/sales-store.ts';
 import { config } from '../config.ts';
-import { backoffDelayMs, sleep } from '../domain/batching.ts';
+import { backoffDelayMs, sleep } from '../domain/retry.ts';
 import { rankTopProducts, salesOfOrder, sameRanking } from '../domain/sales.ts';
 
 /** Attempts at the sales transaction while concurrent orders of the same products hold their items. */

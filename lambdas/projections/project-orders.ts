@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { countConfirmedOrder, recordRecentOrder, upsertHistory } from '../adapters/projection-store.ts';
-import type { OrderSummary } from '../domain/orders.ts';
+import type { OrderSummary } from '../domain/order-rules.ts';
 import { Order } from '../model/order.ts';
 import { logger, metrics } from '../observability.ts';
 import { projectSales } from './product-sales.ts';

@@ -8,7 +8,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { FunctionInvoker } from '../functions.ts';
+import type { FunctionInvoker } from '../function-registry.ts';
 import type { SandboxLog } from '../logs.ts';
 import type { StreamMappingSpec } from '../topology/functions.ts';
 import type { StreamCheckpoints } from './checkpoints.ts';

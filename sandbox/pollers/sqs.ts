@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import type { FunctionInvoker } from '../functions.ts';
+import type { FunctionInvoker } from '../function-registry.ts';
 import type { InvocationOutcome } from '../functions/protocol.ts';
 import type { SandboxLog } from '../logs.ts';
 import { REGION } from '../physical-names.ts';

@@ -1,5 +1,5 @@
 import { DescribeStreamCommand, type DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
-import type { FunctionInvoker } from '../functions.ts';
+import type { FunctionInvoker } from '../function-registry.ts';
 import type { SandboxLog } from '../logs.ts';
 import type { StreamMappingSpec } from '../topology/functions.ts';
 import type { StreamCheckpoints } from './checkpoints.ts';

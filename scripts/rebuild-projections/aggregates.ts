@@ -1,4 +1,4 @@
-import { isConditionFailure } from '../../lambdas/adapters/conditions.ts';
+import { isConditionFailure } from '../../lambdas/adapters/aws-errors.ts';
 import { getUnitsSold, readTopProductsBoard, saveTopProducts } from '../../lambdas/adapters/sales-store.ts';
 import { ProductSales } from '../../lambdas/model/product-sales.ts';
 import { UserStats } from '../../lambdas/model/user-stats.ts';

@@ -1,6 +1,6 @@
 import { batchGetAll } from '../../lambdas/adapters/batch-get.ts';
-import { isConditionFailure } from '../../lambdas/adapters/conditions.ts';
-import { isNewerStatus } from '../../lambdas/domain/orders.ts';
+import { isConditionFailure } from '../../lambdas/adapters/aws-errors.ts';
+import { isNewerStatus } from '../../lambdas/domain/order-rules.ts';
 import { OrderEvent } from '../../lambdas/model/order-event.ts';
 import { ProjectionMark } from '../../lambdas/model/projection-mark.ts';
 import { UserOrder, type UserOrderItem } from '../../lambdas/model/user-order.ts';

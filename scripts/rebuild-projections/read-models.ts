@@ -1,4 +1,4 @@
-import { mergeRecentOrders, type OrderSummary } from '../../lambdas/domain/orders.ts';
+import { mergeRecentOrders, type OrderSummary } from '../../lambdas/domain/order-rules.ts';
 import { rankTopProducts, type RankedProduct, salesOfOrder } from '../../lambdas/domain/sales.ts';
 
 /**

@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { batchGetAll } from '../../lambdas/adapters/batch-get.ts';
 import { mapBounded } from '../../lambdas/domain/batching.ts';
 import { firstIdAt } from '../../lambdas/domain/order-ids.ts';
-import { dayOf } from '../../lambdas/domain/orders.ts';
+import { dayOf } from '../../lambdas/domain/order-rules.ts';
 import { Order } from '../../lambdas/model/order.ts';
 import { commerce } from '../../lambdas/model/service.ts';
 import { settings } from '../../lib/settings.ts';

@@ -39,28 +39,28 @@ describe('access patterns of the order path', () => {
   });
 
   it('AP9 order with lines: one GetItem', async () => {
-    const { getOrder } = await import('../../lambdas/adapters/order-store.ts');
+    const { getOrder } = await import('../../lambdas/adapters/order-reads.ts');
     const { result, requests } = await harness.count(() => getOrder(orderId));
     expect(result?.items).toEqual([{ productId, quantity: 1, unitPriceCents: 990 }]);
     expect(commands(requests)).toEqual(['GetItemCommand']);
   });
 
   it('AP10 order events in order: one Query', async () => {
-    const { getOrderEvents } = await import('../../lambdas/adapters/order-store.ts');
+    const { getOrderEvents } = await import('../../lambdas/adapters/order-reads.ts');
     const { result, requests } = await harness.count(() => getOrderEvents(orderId));
     expect(result.map((event) => event.seq)).toEqual([1, 2, 3, 4]);
     expect(commands(requests)).toEqual(['QueryCommand']);
   });
 
   it("AP11 a user's orders newest first: one Query", async () => {
-    const { listUserOrders } = await import('../../lambdas/adapters/order-store.ts');
+    const { listUserOrders } = await import('../../lambdas/adapters/user-orders.ts');
     const { result, requests } = await harness.count(() => listUserOrders(userId, { limit: 20 }));
     expect(result.items.map((order) => order.orderId)).toEqual([orderId]);
     expect(commands(requests)).toEqual(['QueryCommand']);
   });
 
   it("AP12 a day's orders: one Query per shard, on the GSI, in parallel", async () => {
-    const { listOrdersOfDay } = await import('../../lambdas/adapters/order-store.ts');
+    const { listOrdersOfDay } = await import('../../lambdas/adapters/order-reads.ts');
     const all = await harness.count(() => listOrdersOfDay(today(), { limit: 100 }));
     expect(all.result.items.map((order) => order.orderId)).toContain(orderId);
     expect(commands(all.requests)).toEqual(Array(SHARDS).fill('QueryCommand'));

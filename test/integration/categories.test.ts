@@ -122,11 +122,13 @@ describe('catalog categories', () => {
   });
 
   it('a product write is one consistent GetItem and one transaction of product + memberships', async () => {
-    const { putProduct: writeProduct } = await import('../../lambdas/adapters/catalog-store.ts');
+    const { catalogStore } = await import('../../lambdas/adapters/catalog-store.ts');
+    const { putProduct: writeProduct } = await import('../../lambdas/catalog/put-product.ts');
+    const ports = { products: catalogStore, cache: { remember: () => {} }, now: () => new Date().toISOString() };
     const productId = unique('tx');
     await putProduct(productId, { name: 'Before', priceCents: 1, categories: ['tx-a', 'tx-b'] });
     const { requests } = await harness.count(() =>
-      writeProduct({ productId, name: 'After', priceCents: 2, categories: ['tx-b', 'tx-c'] }, new Date().toISOString()),
+      writeProduct({ product: { productId, name: 'After', priceCents: 2, categories: ['tx-b', 'tx-c'] } }, ports),
     );
     expect(commands(requests)).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
     expect(requests[0]!.input.ConsistentRead).toBe(true);

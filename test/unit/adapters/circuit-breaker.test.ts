@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ThrottleBreakers } from '../../../lambdas/adapters/circuit-breaker.ts';
-import { isThrottling } from '../../../lambdas/domain/errors.ts';
+import { isThrottling } from '../../../lambdas/adapters/aws-errors.ts';
+import { errorAnswer } from '../../../lambdas/http/errors.ts';
 import { UnavailableError } from '../../../lambdas/domain/errors.ts';
 
 const throttled = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException' });
@@ -46,8 +47,8 @@ describe('ThrottleBreakers', () => {
     vi.advanceTimersByTime(1_200);
     const shed = (await failure(breakers.run('hot', read))) as UnavailableError;
     expect(shed).toBeInstanceOf(UnavailableError);
-    expect(shed.status).toBe(503);
-    expect(shed.headers['retry-after']).toBe('4');
+    expect(errorAnswer(shed)?.status).toBe(503);
+    expect(errorAnswer(shed)?.headers['retry-after']).toBe('4');
     expect(read).toHaveBeenCalledTimes(3);
   });
 

@@ -1,52 +1,58 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { defendedReads } from '../../../lambdas/catalog/reads.ts';
+import { getProductRoute, listCategoryProductsRoute } from '../../../lambdas/catalog/routes.ts';
+import { apiHandler } from '../../../lambdas/http/api-handler.ts';
+import type { HttpEvent } from '../../../lambdas/http/request.ts';
+import type { CategoryListing, ProductLookup } from '../../../lambdas/ports/catalog.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
+import { fakeCatalog, product } from '../shop-fakes.ts';
 
 /**
- * The catalog's circuit breakers end to end through the handler, with the SDK mocked: a key that
- * keeps throttling is shed with 503 + Retry-After without reaching DynamoDB, until the half-open probe.
+ * The catalog's circuit breakers end to end through the routes, over a store that can be made to
+ * throttle: a key that keeps throttling is shed with 503 + Retry-After without reaching the store,
+ * until the half-open probe.
  */
-const dynamo = mockClient(DynamoDBDocumentClient);
-let handler: typeof import('../../../lambdas/catalog/api.ts').handler;
+const throttled = () => Promise.reject(new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', $metadata: {} }));
 
-/** A new error per call, as the SDK throws (ElectroDB annotates the error it is given). */
-const throttled = () => () =>
-  Promise.reject(new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', $metadata: {} }));
-const productKey = (productId: string) => ({ pk: `$commerce#productId_${productId}`, sk: '$product_1' });
-const stored = (productId: string) => ({
-  ...productKey(productId),
-  __edb_e__: 'product',
-  __edb_v__: '1',
-  productId,
-  name: productId,
-  description: '',
-  priceCents: 100,
-  currency: 'USD',
-  categories: [],
-  attributes: {},
-  schemaVersion: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+/** Per product (or for every category page): answer from the table, throttle, or fail. */
+const behaviour = new Map<string, 'ok' | 'throttled' | 'broken'>();
+let pagesThrottled = false;
+const catalog = fakeCatalog();
+const calls = { products: [] as string[], pages: 0 };
+const store: ProductLookup & CategoryListing = {
+  product: async (productId) => {
+    calls.products.push(productId);
+    const state = behaviour.get(productId) ?? 'ok';
+    if (state === 'throttled') return throttled();
+    if (state === 'broken') throw new Error('socket hang up');
+    return product(productId);
+  },
+  categoryPage: async (categoryId, page) => {
+    calls.pages++;
+    return pagesThrottled ? throttled() : catalog.store.categoryPage(categoryId, page);
+  },
+};
+let handler: ReturnType<typeof apiHandler>;
 
 const getProduct = (productId: string) =>
   handler(httpEvent({ routeKey: 'GET /products/{productId}', pathParameters: { productId }, claims: null }), lambdaContext);
 const listCategory = (categoryId: string) =>
   handler(httpEvent({ routeKey: 'GET /categories/{categoryId}/products', pathParameters: { categoryId }, claims: null }), lambdaContext);
-const readsOf = (productId: string) => dynamo.commandCalls(GetCommand).filter((call) => call.args[0].input.Key?.pk === productKey(productId).pk);
+const readsOf = (productId: string) => calls.products.filter((id) => id === productId);
 
-beforeAll(async () => {
-  dynamo.on(GetCommand).resolves({});
-  ({ handler } = await import('../../../lambdas/catalog/api.ts'));
-  await (await import('../../../lambdas/catalog/reads.ts')).productCacheWarmed;
+beforeAll(() => {
+  // One instance's defenses for the whole file, as in a function instance.
+  const ports = { reads: defendedReads(store, { max: 1000, ttlSeconds: 60 }), store: catalog.store, now: () => new Date().toISOString() };
+  handler = apiHandler({
+    'GET /products/{productId}': (event: HttpEvent) => getProductRoute(event, ports),
+    'GET /categories/{categoryId}/products': (event: HttpEvent) => listCategoryProductsRoute(event, ports),
+  });
 });
 
 beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(GetCommand).resolves({});
-  dynamo.on(QueryCommand).resolves({ Items: [] });
+  calls.products.length = 0;
+  calls.pages = 0;
   vi.useFakeTimers();
 });
 afterEach(() => {
@@ -54,8 +60,8 @@ afterEach(() => {
 });
 
 describe('a product that keeps throttling', () => {
-  it('is shed with 503 and Retry-After without calling DynamoDB again, until a probe succeeds', async () => {
-    dynamo.on(GetCommand, { Key: productKey('p-hot') }).callsFake(throttled());
+  it('is shed with 503 and Retry-After without calling the store again, until a probe succeeds', async () => {
+    behaviour.set('p-hot', 'throttled');
     for (let i = 0; i < 3; i++) {
       const result = await getProduct('p-hot');
       expect(result.statusCode).toBe(503);
@@ -70,20 +76,19 @@ describe('a product that keeps throttling', () => {
     expect(readsOf('p-hot')).toHaveLength(3);
 
     vi.advanceTimersByTime(3_000);
-    dynamo.on(GetCommand, { Key: productKey('p-hot') }).resolves({ Item: stored('p-hot') });
+    behaviour.set('p-hot', 'ok');
     expect((await getProduct('p-hot')).statusCode).toBe(200);
     expect(readsOf('p-hot')).toHaveLength(4);
   });
 
   it('does not hold back other products', async () => {
-    dynamo.on(GetCommand, { Key: productKey('p-busy') }).callsFake(throttled());
+    behaviour.set('p-busy', 'throttled');
     for (let i = 0; i < 4; i++) await getProduct('p-busy');
-    dynamo.on(GetCommand, { Key: productKey('p-calm') }).resolves({ Item: stored('p-calm') });
     expect((await getProduct('p-calm')).statusCode).toBe(200);
   });
 
   it('is not shed for errors other than throttling', async () => {
-    dynamo.on(GetCommand, { Key: productKey('p-broken') }).callsFake(() => Promise.reject(new Error('socket hang up')));
+    behaviour.set('p-broken', 'broken');
     for (let i = 0; i < 6; i++) expect((await getProduct('p-broken')).statusCode).toBe(500);
     expect(readsOf('p-broken')).toHaveLength(6);
   });
@@ -91,14 +96,14 @@ describe('a product that keeps throttling', () => {
 
 describe('a category that keeps throttling', () => {
   it('is shed, then closes again after a successful probe', async () => {
-    dynamo.on(QueryCommand).callsFake(throttled());
+    pagesThrottled = true;
     for (let i = 0; i < 4; i++) expect((await listCategory('busy')).statusCode).toBe(503);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(3);
+    expect(calls.pages).toBe(3);
 
     vi.advanceTimersByTime(5_000);
-    dynamo.on(QueryCommand).resolves({ Items: [] });
+    pagesThrottled = false;
     expect((await listCategory('busy')).statusCode).toBe(200);
     expect((await listCategory('busy')).statusCode).toBe(200);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(5);
+    expect(calls.pages).toBe(5);
   });
 });

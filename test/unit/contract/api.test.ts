@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/contract/api.ts';
 import { bundlingOptions } from '../../../lib/function.ts';
 import { projectRoot } from '../../../lib/settings.ts';
-import { httpEvent, lambdaContext } from '../events.ts';
+import { httpEvent, lambdaContext } from '../lambda-events.ts';
 
 const committed = JSON.parse(readFileSync(join(projectRoot, 'contracts/openapi.json'), 'utf8'));
 const get = (headers: Record<string, string> = {}) =>

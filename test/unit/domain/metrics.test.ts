@@ -1,8 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allSettledBounded, backoffDelayMs, chunk, mapBounded } from '../../../lambdas/domain/batching.ts';
 import { ValidationError } from '../../../lambdas/domain/errors.ts';
-import { archiveObjects, decimalSum, type ExpiredEvent, groupBy, hourOf, rollupExpiry, rollupRange, toMetricEvents } from '../../../lambdas/domain/metrics.ts';
+import {
+  addToRollup,
+  archiveObjects,
+  decimalSum,
+  type ExpiredEvent,
+  groupBy,
+  hourOf,
+  randomShard,
+  type Rollup,
+  rollupExpiry,
+  rollupRange,
+  toMetricEvents,
+} from '../../../lambdas/domain/metrics.ts';
 
 const now = new Date('2026-11-24T10:30:00.000Z');
 const context = { userId: 'u1', now, shardCount: 8, ttlSeconds: 3600, newId: () => 'E1', random: () => 0.5 };
@@ -128,60 +139,33 @@ describe('archiveObjects', () => {
   });
 });
 
-describe('batching', () => {
-  it('chunks keep order and size (property)', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer()), fc.integer({ min: 1, max: 30 }), (items, size) => {
-        const chunks = chunk(items, size);
-        return chunks.flat().join() === items.join() && chunks.every((c) => c.length >= 1 && c.length <= size);
-      }),
-    );
-    expect(() => chunk([1], 0)).toThrow(RangeError);
-  });
-
-  it('backoff stays within [0, min(cap, base·2^attempt)) (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const delay = backoffDelayMs(attempt, { baseMs: 50, capMs: 1000 }, () => r);
-        return delay >= 0 && delay < Math.max(1, Math.min(1000, 50 * 2 ** attempt)) && Number.isInteger(delay);
-      }),
-    );
-  });
-
-  it('never runs more than the limit at once, and settles every item in order (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.boolean(), { maxLength: 30 }), fc.integer({ min: 1, max: 6 }), async (fails, limit) => {
-        let inFlight = 0;
-        let peak = 0;
-        const results = await allSettledBounded(fails, limit, async (fail) => {
-          peak = Math.max(peak, ++inFlight);
-          await new Promise((resolve) => setImmediate(resolve));
-          inFlight--;
-          if (fail) throw new Error('no');
-          return 'ok';
-        });
-        return peak <= limit && results.every((result, i) => result.status === (fails[i] ? 'rejected' : 'fulfilled'));
-      }),
-    );
-  });
-
-  it('mapBounded rethrows the first failure once everything has settled', async () => {
-    const finished: number[] = [];
-    await expect(
-      mapBounded([1, 2, 3], 3, async (n) => {
-        await new Promise((resolve) => setTimeout(resolve, n));
-        finished.push(n);
-        if (n === 1) throw new Error('first');
-        return n;
-      }),
-    ).rejects.toThrow('first');
-    expect(finished.sort()).toEqual([1, 2, 3]);
-    await expect(mapBounded([1, 2], 1, async (n) => n * 2)).resolves.toEqual([2, 4]);
-  });
-});
-
 describe('groupBy', () => {
   it('keeps first-seen key order and item order', () => {
     expect(groupBy(['a1', 'b1', 'a2', 'c1', 'b2'], (s) => s[0]!)).toEqual([['a1', 'a2'], ['b1', 'b2'], ['c1']]);
+  });
+});
+
+describe('hour buckets, shards and rollups', () => {
+  it('buckets instants by UTC hour', () => {
+    expect(hourOf('2026-11-24T10:59:59.999Z')).toBe('2026-11-24T10');
+  });
+
+  it('picks shards within range', () => {
+    expect(randomShard(4, () => 0)).toBe(0);
+    expect(randomShard(4, () => 0.999999)).toBe(3);
+  });
+
+  it('rolls up any sequence to its count, sum, min and max (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 200 }), (values) => {
+        const rollup = values.reduce<Rollup | undefined>((r, v) => addToRollup(r, v), undefined)!;
+        return (
+          rollup.count === values.length &&
+          rollup.sum === values.reduce((a, b) => a + b, 0) &&
+          rollup.min === Math.min(...values) &&
+          rollup.max === Math.max(...values)
+        );
+      }),
+    );
   });
 });

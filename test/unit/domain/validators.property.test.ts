@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpEvent } from '../../../lambdas/http/request.ts';
 import type { HttpResult } from '../../../lambdas/http/respond.ts';
 import { routes } from '../../../lib/api.ts';
-import { adminClaims, httpEvent, lambdaContext } from '../events.ts';
+import { adminClaims, httpEvent, lambdaContext } from '../lambda-events.ts';
 
 /**
  * SPEC §4: "No request may produce a 5xx because of what the client sent." Random paths, queries,

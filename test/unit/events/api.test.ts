@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../lambdas/events/api.ts';
 import { metrics } from '../../../lambdas/observability.ts';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { apiHandler } from '../../../lambdas/http/api-handler.ts';
 import { jsonBody, MAX_BODY_BYTES, pathId, requireAdmin } from '../../../lambdas/http/request.ts';
 import { json } from '../../../lambdas/http/respond.ts';
-import { adminClaims, httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { adminClaims, httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
 const handler = apiHandler({
   'PUT /things/{thingId}': async (event) => {

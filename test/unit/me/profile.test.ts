@@ -1,38 +1,22 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../../lambdas/me/api.ts';
-import { httpEvent, lambdaContext, parseBody } from '../events.ts';
+import { describe, expect, it } from 'vitest';
+import { apiHandler } from '../../../lambdas/http/api-handler.ts';
+import type { HttpEvent } from '../../../lambdas/http/request.ts';
+import { getMe, putMe } from '../../../lambdas/me/profile.ts';
+import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
+import { fakeUsers } from '../shop-fakes.ts';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-const userKey = { pk: '$commerce#userId_user-1', sk: '$account#user_1' };
-const identity = { __edb_e__: 'user', __edb_v__: '1' };
-const storedUser = (fields: Record<string, unknown>) => ({
-  ...userKey,
-  ...identity,
-  userId: 'user-1',
-  status: 'active',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  ...fields,
-});
-
-const putMe = (body: unknown) => handler(httpEvent({ routeKey: 'PUT /me', body }), lambdaContext);
-const canceled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-const transactions = () => dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
-
-beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(GetCommand).resolves({});
-  dynamo.on(TransactWriteCommand).resolves({});
-});
+/** The profile routes over an in-memory user store: what the API answers for each outcome. */
+function setup(claims: Record<string, string> = {}) {
+  const users = fakeUsers([], claims);
+  const ports = { users: users.store, now: () => '2026-11-24T10:00:00.000Z' };
+  const handler = apiHandler({ 'PUT /me': (event: HttpEvent) => putMe(event, ports), 'GET /me': (event: HttpEvent) => getMe(event, ports) });
+  const put = (body: unknown) => handler(httpEvent({ routeKey: 'PUT /me', body }), lambdaContext);
+  return { users: users.state, handler, put };
+}
 
 describe('PUT /me', () => {
-  it('claims the lower-cased email and creates the user (schema 2) in one transaction', async () => {
-    const result = await putMe({ email: 'Ada@Example.com', name: 'Ada  Lovelace' });
+  it('answers the saved user with the derived name', async () => {
+    const result = await setup().put({ email: 'Ada@Example.com', name: 'Ada  Lovelace' });
     expect(result.statusCode).toBe(200);
     expect(parseBody(result)).toMatchObject({
       userId: 'user-1',
@@ -40,92 +24,39 @@ describe('PUT /me', () => {
       status: 'active',
       profile: { givenName: 'Ada', familyName: 'Lovelace', name: 'Ada Lovelace' },
     });
-
-    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ Key: userKey, ConsistentRead: true });
-    const [items] = transactions();
-    expect(items).toHaveLength(2);
-    const [claim, user] = items!;
-    expect(claim!.Put).toMatchObject({
-      Item: { pk: '$commerce#email_ada@example.com', userId: 'user-1' },
-      ConditionExpression: 'attribute_not_exists(#userId) OR #userId = :userId0',
-      ExpressionAttributeValues: { ':userId0': 'user-1' },
-    });
-    expect(user!.Put).toMatchObject({ Item: { ...userKey, schemaVersion: 2, revision: 1 }, ConditionExpression: 'attribute_not_exists(#userId)' });
-    expect(user!.Put!.Item!.profile).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
   });
 
-  it('gives up the old claim when the email changes, on condition the user is still the revision read', async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedUser({ email: 'old@example.com', schemaVersion: 2, revision: 3, profile: { givenName: 'Ada', phone: '+1 555' } }) });
-    const result = await putMe({ email: 'new@example.com', familyName: 'King' });
-    expect(result.statusCode).toBe(200);
-    expect(parseBody(result).profile).toEqual({ givenName: 'Ada', familyName: 'King', name: 'Ada King', phone: '+1 555' });
-
-    const [items] = transactions();
-    expect(items!.map((item) => Object.keys(item)[0])).toEqual(['Put', 'Put', 'Delete']);
-    expect(items![1]!.Put).toMatchObject({ Item: { revision: 4, email: 'new@example.com' }, ConditionExpression: '#revision = :revision0', ExpressionAttributeValues: { ':revision0': 3 } });
-    expect(items![2]!.Delete).toMatchObject({
-      Key: { pk: '$commerce#email_old@example.com' },
-      ConditionExpression: 'attribute_not_exists(#userId) OR #userId = :userId0',
-    });
-  });
-
-  it('keeps the claim when only the letter case of the email changes', async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedUser({ email: 'ada@example.com', schemaVersion: 2, revision: 1 }) });
-    expect((await putMe({ email: 'ADA@example.com' })).statusCode).toBe(200);
-    expect(transactions()[0]!.map((item) => Object.keys(item)[0])).toEqual(['Put', 'Put']);
-  });
-
-  it("answers 409 EMAIL_TAKEN when another user holds the email's claim, without retrying", async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None'));
-    const result = await putMe({ email: 'taken@example.com' });
+  it("answers 409 EMAIL_TAKEN when another user holds the email's claim", async () => {
+    const result = await setup({ 'taken@example.com': 'user-2' }).put({ email: 'taken@example.com' });
     expect(result.statusCode).toBe(409);
     expect(parseBody(result).error.code).toBe('EMAIL_TAKEN');
-    expect(transactions()).toHaveLength(1);
-  });
-
-  it('reads again and retries when a concurrent write conflicted or the user changed meanwhile', async () => {
-    dynamo
-      .on(TransactWriteCommand)
-      .rejectsOnce(canceled('TransactionConflict', 'None'))
-      .rejectsOnce(canceled('None', 'ConditionalCheckFailed'))
-      .resolves({});
-    expect((await putMe({ email: 'busy@example.com' })).statusCode).toBe(200);
-    expect(transactions()).toHaveLength(3);
-    expect(dynamo.commandCalls(GetCommand)).toHaveLength(3);
   });
 
   it('answers 409 CONFLICT when the user keeps changing under it', async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled('None', 'ConditionalCheckFailed'));
-    const result = await putMe({ email: 'busy@example.com' });
+    const { users, put } = setup();
+    users.interfere = Array.from({ length: 99 }, () => 'contended' as const);
+    const result = await put({ email: 'busy@example.com' });
     expect(result.statusCode).toBe(409);
     expect(parseBody(result).error.code).toBe('CONFLICT');
   });
 
-  it("leaves an old email another user claimed (data from before claims) and still saves", async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedUser({ email: 'shared@example.com', profile: { name: 'Old Timer' } }) });
-    dynamo.on(TransactWriteCommand).rejectsOnce(canceled('None', 'None', 'ConditionalCheckFailed')).resolves({});
-    const result = await putMe({ email: 'mine@example.com' });
-    expect(result.statusCode).toBe(200);
-    const [first, second] = transactions();
-    expect(first).toHaveLength(3);
-    expect(second!.map((item) => Object.keys(item)[0])).toEqual(['Put', 'Put']);
-    // A version-1 item has no revision yet: the write is guarded on exactly that.
-    expect(second![1]!.Put!.ConditionExpression).toBe('attribute_exists(#userId) AND attribute_not_exists(#revision)');
-    expect(second![1]!.Put!.Item).toMatchObject({ schemaVersion: 2, revision: 1, profile: { givenName: 'Old', familyName: 'Timer' } });
-  });
-
-  it('refuses name together with its parts, before touching the table', async () => {
-    const result = await putMe({ email: 'a@example.com', name: 'Ada Lovelace', givenName: 'Ada' });
+  it('refuses name together with its parts, before touching the store', async () => {
+    const { users, put } = setup();
+    const result = await put({ email: 'a@example.com', name: 'Ada Lovelace', givenName: 'Ada' });
     expect(result.statusCode).toBe(400);
     expect(parseBody(result).error.details).toEqual([expect.objectContaining({ path: 'name' })]);
-    expect(dynamo.calls()).toHaveLength(0);
+    expect(users.reads).toHaveLength(0);
+    expect(users.commits).toHaveLength(0);
   });
 });
 
 describe('GET /me', () => {
-  it('reads a schema-1 user as schema 2, with the derived name', async () => {
-    dynamo.on(QueryCommand).resolves({
-      Items: [storedUser({ email: 'ada@example.com', profile: { name: 'Ada King Lovelace', phone: '+44 20' } })],
+  it('answers the profile with zero stats and no recent orders before the first order', async () => {
+    const { users, handler } = setup();
+    users.users.set('user-1', {
+      userId: 'user-1', email: 'ada@example.com', status: 'active', schemaVersion: 2,
+      profile: { givenName: 'Ada', familyName: 'King Lovelace', phone: '+44 20' },
+      createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
     });
     const result = await handler(httpEvent({ routeKey: 'GET /me' }), lambdaContext);
     expect(result.statusCode).toBe(200);
@@ -138,5 +69,11 @@ describe('GET /me', () => {
       stats: { orderCount: 0, lifetimeValueCents: 0 },
       recentOrders: [],
     });
+  });
+
+  it('answers 404 before the profile is created', async () => {
+    const result = await setup().handler(httpEvent({ routeKey: 'GET /me' }), lambdaContext);
+    expect(result.statusCode).toBe(404);
+    expect(parseBody(result).error.code).toBe('NOT_FOUND');
   });
 });

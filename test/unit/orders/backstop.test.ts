@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../lambdas/orders/backstop.ts';
 import { metrics } from '../../../lambdas/observability.ts';
-import { lambdaContext } from '../events.ts';
+import { lambdaContext } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

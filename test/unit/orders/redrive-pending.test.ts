@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts';
+import type { CommitResult } from '../../../lambdas/ports/orders.ts';
 import { ulid } from 'ulid';
-import type { OrderItem } from '../../../lambdas/model/order.ts';
+import type { Order } from '../../../lambdas/domain/order-rules.ts';
 import { redrivePendingOrders, type BackstopPorts } from '../../../lambdas/orders/redrive-pending.ts';
 
 const MINUTE = 60_000;
@@ -9,7 +9,7 @@ const policy = { timeoutSeconds: 300, maxRedrives: 3 };
 
 /** An in-memory table of orders with the guards of the real writes: every change needs PENDING. */
 function fakeOrders(now: number, ages: Record<string, { ageMs: number; redriveCount?: number; redrivenAgoMs?: number }>) {
-  const orders = new Map<string, OrderItem>();
+  const orders = new Map<string, Order>();
   const names = new Map<string, string>();
   for (const [name, spec] of Object.entries(ages)) {
     const orderId = ulid(now - spec.ageMs);
@@ -21,14 +21,11 @@ function fakeOrders(now: number, ages: Record<string, { ageMs: number; redriveCo
       status: 'PENDING',
       items: [{ productId: 'p', quantity: 1 }],
       eventSeq: 1,
-      day: createdAt.slice(0, 10),
-      shard: 0,
       createdAt,
       updatedAt: createdAt,
       subtotalCents: 0,
       discountCents: 0,
       totalCents: 0,
-      schemaVersion: 1,
       ...(spec.redriveCount === undefined ? {} : { redriveCount: spec.redriveCount }),
       ...(spec.redrivenAgoMs === undefined ? {} : { redrivenAt: new Date(now - spec.redrivenAgoMs).toISOString() }),
     });

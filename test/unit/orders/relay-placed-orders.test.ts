@@ -3,7 +3,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/orders/relay-placed-orders.ts';
-import { lambdaContext } from '../events.ts';
+import { lambdaContext } from '../lambda-events.ts';
 
 const sqs = mockClient(SQSClient);
 

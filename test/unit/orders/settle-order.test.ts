@@ -3,7 +3,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambdas/orders/settle-order.ts';
-import { lambdaContext, sqsRecord } from '../events.ts';
+import { lambdaContext, sqsRecord } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const orderItem = (orderId: string, status: string) => ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { simulatedProvider } from '../../../lambdas/adapters/payment-provider.ts';
-import type { CommitResult } from '../../../lambdas/adapters/settlement-store.ts';
-import type { WarehouseStock } from '../../../lambdas/domain/orders.ts';
-import type { OrderItem } from '../../../lambdas/model/order.ts';
-import type { ProductItem } from '../../../lambdas/model/product.ts';
-import type { PromotionItem } from '../../../lambdas/model/promotion.ts';
+import type { CommitResult } from '../../../lambdas/ports/orders.ts';
+import type { WarehouseStock } from '../../../lambdas/domain/order-rules.ts';
+import type { Product } from '../../../lambdas/domain/catalog.ts';
+import type { Order } from '../../../lambdas/domain/order-rules.ts';
+import type { Promotion } from '../../../lambdas/domain/promotions.ts';
 import { OrderNotFoundError, settleOrder, type SettlementPorts } from '../../../lambdas/orders/settle.ts';
 
 interface FakePromotion {
@@ -21,7 +21,7 @@ interface FakePromotion {
  * enough units, or nothing is written. Cart lines are removed only while unchanged.
  */
 function fakeStore(initial: {
-  order: OrderItem;
+  order: Order;
   prices: Record<string, number>;
   stock: Record<string, WarehouseStock[]>;
   promotion?: FakePromotion;
@@ -39,10 +39,10 @@ function fakeStore(initial: {
   const raceOnce = { stealUnits: 0, takeLastRedemption: false, failCartRemoval: false };
   const ports: SettlementPorts = {
     getOrder: async () => ({ ...state.order }),
-    getProducts: async (ids) =>
-      new Map(ids.filter((id) => id in initial.prices).map((id) => [id, { productId: id, priceCents: initial.prices[id] } as ProductItem])),
-    getStock: async (id) => structuredClone(state.stock[id] ?? []),
-    getPromotion: async (code) => (state.promotion ? ({ code, ...state.promotion } as PromotionItem) : undefined),
+    products: async (ids) =>
+      new Map(ids.filter((id) => id in initial.prices).map((id) => [id, { productId: id, priceCents: initial.prices[id] } as Product])),
+    stock: async (id) => structuredClone(state.stock[id] ?? []),
+    promotion: async (code) => (state.promotion ? ({ code, ...state.promotion } as Promotion) : undefined),
     commitConfirmation: async ({ allocations, lines, totals, promotionCode, events, now }): Promise<CommitResult> => {
       if (raceOnce.stealUnits > 0) {
         // Another settlement takes units between our read and our write.
@@ -76,7 +76,7 @@ function fakeStore(initial: {
       state.commits++;
       return 'committed';
     },
-    removeOrderedCartLines: async (_userId, lines) => {
+    removeOrderedLines: async (_userId, lines) => {
       if (raceOnce.failCartRemoval) {
         raceOnce.failCartRemoval = false;
         throw new Error('table unavailable');
@@ -95,13 +95,21 @@ function fakeStore(initial: {
       void: async (reference) => void state.voided.push(reference),
     },
     now: () => '2026-11-24T00:00:00.000Z',
-    pause: async () => {},
+    wait: async () => {},
   };
   return { ports, state, raceOnce };
 }
 
-const pendingOrder = (items: Array<{ productId: string; quantity: number }>, extra: Partial<OrderItem> = {}): OrderItem =>
-  ({ orderId: '01ORDER', userId: 'u1', status: 'PENDING', items, eventSeq: 1, day: '2026-11-24', shard: 0, createdAt: 'x', updatedAt: 'x', ...extra }) as OrderItem;
+const pendingOrder = (items: Array<{ productId: string; quantity: number }>, extra: Partial<Order> = {}): Order => ({
+  orderId: '01ORDER',
+  userId: 'u1',
+  status: 'PENDING',
+  items,
+  eventSeq: 1,
+  createdAt: '2026-11-24T00:00:00.000Z',
+  updatedAt: '2026-11-24T00:00:00.000Z',
+  ...extra,
+});
 
 describe('settleOrder', () => {
   it('confirms at catalog prices and takes the stock', async () => {

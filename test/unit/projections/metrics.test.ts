@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../events.ts';
+import { lambdaContext } from '../lambda-events.ts';
 
 vi.hoisted(() => {
   process.env['ARCHIVE_BUCKET'] = 'archive-unit';

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { metrics } from '../../../lambdas/observability.ts';
 import { handler } from '../../../lambdas/projections/project-orders.ts';
-import { lambdaContext } from '../events.ts';
+import { lambdaContext } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

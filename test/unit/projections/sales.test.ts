@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rankTopProducts, salesOfOrder } from '../../../lambdas/domain/sales.ts';
 import { handler } from '../../../lambdas/projections/project-orders.ts';
-import { lambdaContext } from '../events.ts';
+import { lambdaContext } from '../lambda-events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

@@ -11,7 +11,7 @@ import {
   rejectionEvents,
   stockWriteBudget,
   type OrderSummary,
-} from '../../../lambdas/domain/orders.ts';
+} from '../../../lambdas/domain/order-rules.ts';
 
 describe('priceLines', () => {
   it('prices every line from the catalog and sums the subtotal', () => {

@@ -17,6 +17,41 @@ export interface RequestedLine {
   productId: string;
   quantity: number;
 }
+/** An order as the business sees it (SPEC §1), whatever the table stores beside it. */
+export interface Order {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  rejectionReason?: string | undefined;
+  items: Array<RequestedLine & { unitPriceCents?: number | undefined }>;
+  subtotalCents?: number | undefined;
+  discountCents?: number | undefined;
+  totalCents?: number | undefined;
+  promotionCode?: string | undefined;
+  fromCart?: boolean | undefined;
+  /** For a fromCart order, the cart lines it was placed from: once CONFIRMED exactly these leave the cart. */
+  cartLines?: Array<{ productId: string; quantity: number; addedAt: string }> | undefined;
+  /** Kept with a PENDING order until it is settled (decision 0004). */
+  paymentToken?: string | undefined;
+  /** How often the backstop re-drove this order to settlement, and when it last did. */
+  redriveCount?: number | undefined;
+  redrivenAt?: string | undefined;
+  /** Sequence number of the order's latest event. */
+  eventSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One entry of an order's event log (AP10). */
+export interface RecordedOrderEvent {
+  orderId: string;
+  userId: string;
+  seq: number;
+  type: string;
+  at: string;
+  data?: unknown;
+}
+
 export interface PricedLine extends RequestedLine {
   unitPriceCents: number;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../lib/settings.ts';
-import { FunctionRegistry } from '../../../sandbox/functions.ts';
+import { FunctionRegistry } from '../../../sandbox/function-registry.ts';
 import { FunctionBundles, bundleWorkerRuntime } from '../../../sandbox/functions/build.ts';
 import { functionEnvironment } from '../../../sandbox/functions/environment.ts';
 import { checkRuntimes, nodeMajorOf, workerNodeVersion } from '../../../sandbox/functions/runtime.ts';
