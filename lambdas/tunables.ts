@@ -12,6 +12,7 @@ export const FUNCTION_IDS = [
   'OrdersApi',
   'AdminApi',
   'EventsApi',
+  'ContractApi',
   'SettleOrder',
   'RelayPlacedOrders',
   'OrderBackstop',
@@ -53,7 +54,7 @@ export interface Binding extends Declared {
 
 export type Variable = NumberTunable | ChoiceTunable | FlagTunable | Binding;
 
-const TABLE_USERS: readonly FunctionId[] = FUNCTION_IDS.filter((id) => id !== 'RelayPlacedOrders');
+const TABLE_USERS: readonly FunctionId[] = FUNCTION_IDS.filter((id) => id !== 'RelayPlacedOrders' && id !== 'ContractApi');
 
 export const tunables = {
   tableName: { variable: 'TABLE_NAME', binding: true, functions: TABLE_USERS },

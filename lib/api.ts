@@ -11,7 +11,7 @@ import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
 
 type Access = 'public' | 'user' | 'admin';
-type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'events';
+type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'events' | 'contract';
 
 /**
  * The HTTP API contract of SPEC §4: route → function area → who may call it. `admin` routes pass
@@ -19,6 +19,7 @@ type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'events';
  */
 export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Area; access: Access }> = [
   { method: HttpMethod.GET, path: '/health', area: 'catalog', access: 'public' },
+  { method: HttpMethod.GET, path: '/openapi.json', area: 'contract', access: 'public' },
   { method: HttpMethod.GET, path: '/products/{productId}', area: 'catalog', access: 'public' },
   { method: HttpMethod.PUT, path: '/products/{productId}', area: 'catalog', access: 'admin' },
   { method: HttpMethod.PUT, path: '/products/{productId}/inventory/{warehouseId}', area: 'catalog', access: 'admin' },
@@ -90,6 +91,8 @@ export class Api extends Construct {
       orders: fn('orders', 'Order placement and order reads'),
       admin: fn('admin', 'Back-office: order listings, promotions, metrics'),
       events: fn('events', 'Metric event ingestion with sharded batch writes'),
+      // Serves the committed contracts/openapi.json: no table, no variables.
+      contract: fn('contract', 'The OpenAPI document of this API'),
     };
     const { database } = props;
     // Exactly the calls each function's code makes: test/integration/exact-grants.test.ts proves it.

@@ -43,6 +43,7 @@ const dynamodbAccess: Record<string, string[]> = {
   'lambdas/admin/api.ts': [...on(TABLE, 'Query', 'UpdateItem'), ...on(`${TABLE}/index/gsi1`, 'Query'), ...on(`${TABLE}/index/gsi2`, 'Query')],
   'lambdas/events/api.ts': on(TABLE, 'BatchWriteItem'),
   'lambdas/notifications/notify-customer.ts': on(TABLE, 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'),
+  'lambdas/contract/api.ts': [],
   'lambdas/orders/settle-order.ts': on(TABLE, 'BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),
   'lambdas/projections/project-orders.ts': [
     ...on(TABLE, 'BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'),

@@ -4,6 +4,7 @@ import { keepRecordedCalls } from './exact-grants.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import { unique } from './client.ts';
+import { expectConforms } from './openapi-conformance.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -37,7 +38,9 @@ describe('archive of expired metric events (METRICS_TTL_SECONDS=1)', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ events }),
     });
-    return { status: response.status, body: await response.json() };
+    const text = await response.text();
+    expectConforms('POST', '/events', response, text);
+    return { status: response.status, body: JSON.parse(text) };
   };
 
   /** Every archived line under metrics/<name>/, with the object it is in. */

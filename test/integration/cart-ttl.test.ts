@@ -2,6 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import { unique } from './client.ts';
+import { expectConforms } from './openapi-conformance.ts';
 
 /**
  * Cart expiry end to end, on a sandbox of its own whose functions run with CART_TTL_SECONDS=2
@@ -27,7 +28,9 @@ describe('cart expiry with CART_TTL_SECONDS=2', () => {
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, body: (await response.json()) as Cart };
+    const text = await response.text();
+    expectConforms(method, path, response, text);
+    return { status: response.status, body: JSON.parse(text) as Cart };
   };
   const storedLine = async (userId: string, productId: string) =>
     (await dynamo.send(new GetItemCommand({ TableName: sandbox.tableName, Key: { pk: { S: `$commerce#userId_${userId}` }, sk: { S: `$cartItem_1#productId_${productId}` } }, ConsistentRead: true }))).Item;

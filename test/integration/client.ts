@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { expectConforms } from './openapi-conformance.ts';
 
 /** A thin client of the running sandbox: the public API plus its `/_sandbox/*` routes. */
 export const baseUrl = (): string => inject('sandboxUrl');
@@ -23,6 +24,7 @@ export async function call<T = any>(
   }
   const response = await fetch(`${baseUrl()}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await response.text();
+  expectConforms(method, path, response, text);
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectConforms } from './openapi-conformance.ts';
 import { BACKSTOP_TIMEOUT_SECONDS, expectSettledOnce, recordedOrders, untilAllFinal } from './settling.ts';
 
 /**
@@ -71,6 +72,7 @@ async function api<T = any>(base: string, method: string, path: string, token?: 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
+  expectConforms(method, path, response, text);
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
