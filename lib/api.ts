@@ -81,7 +81,7 @@ export class Api extends Construct {
 
     const fn = (area: Area, description: string) =>
       new CommerceFunction(this, `${area[0]!.toUpperCase()}${area.slice(1)}Api`, {
-        entry: `lambdas/${area}/api.ts`,
+        entry: `lambdas/${area === 'events' ? 'metrics' : area}/api.ts`,
         description,
       });
     this.functions = {

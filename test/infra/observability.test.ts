@@ -168,7 +168,7 @@ describe('alarms', () => {
   it('a function composed after Observability fails the synthesis instead of going unwatched', () => {
     const app = newApp({ 'aws:cdk:bundling-stacks': [] });
     const stack = new CommerceStack(app, 'Late');
-    new CommerceFunction(stack, 'LateComer', { entry: 'lambdas/events/api.ts', description: 'added after Observability' });
+    new CommerceFunction(stack, 'LateComer', { entry: 'lambdas/metrics/api.ts', description: 'added after Observability' });
     expect(() => app.synth()).toThrow(/Late\/LateComer was added after Late\/Observability/);
   });
 });

@@ -92,7 +92,7 @@ beforeAll(async () => {
   handlers.me = (await import('../../../lambdas/me/api.ts')).handler;
   handlers.orders = (await import('../../../lambdas/orders/api.ts')).handler;
   handlers.admin = (await import('../../../lambdas/admin/api.ts')).handler;
-  handlers.events = (await import('../../../lambdas/events/api.ts')).handler;
+  handlers.events = (await import('../../../lambdas/metrics/api.ts')).handler;
 });
 
 /** Mostly a valid value, sometimes anything: requests get past validation often, and fail it in every way. */

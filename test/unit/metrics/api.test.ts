@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../lambdas/events/api.ts';
+import { handler } from '../../../lambdas/metrics/api.ts';
 import { metrics } from '../../../lambdas/observability.ts';
 import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
