@@ -1,40 +1,24 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ulid } from 'ulid';
-import { putMetricEvents, UnprocessedEventsError } from '../adapters/metrics-store.ts';
-import { config } from '../config.ts';
-import { UnavailableError } from '../domain/errors.ts';
-import { toMetricEvents } from '../domain/metrics.ts';
+import { metricEventLog } from '../adapters/metrics-store.ts';
 import { postEventsSchema } from '../domain/schemas.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import { caller, type HttpEvent, jsonBody } from '../http/request.ts';
 import { json } from '../http/respond.ts';
 import { metrics } from '../observability.ts';
+import { ingestMetricEvents } from './ingest-events.ts';
 
-/**
- * POST /events: up to 500 metric events, each into a random shard of its metric's hour (AP14),
- * with batched writes. 202 once all are stored; the rollups follow from the table's stream.
- */
+const ports = { events: metricEventLog, now: () => new Date(), newId: ulid };
+
+/** POST /events: 202 once every event is stored. */
 async function postEvents(event: HttpEvent) {
-  const who = caller(event);
+  const { userId } = caller(event);
   const { events } = jsonBody(event, postEventsSchema);
-  const drafts = toMetricEvents(events, {
-    userId: who.userId,
-    now: new Date(),
-    shardCount: config.metricShardCount,
-    ttlSeconds: config.metricsTtlSeconds,
-    newId: ulid,
-  });
-  try {
-    await putMetricEvents(drafts);
-  } catch (error) {
-    // Part of the batch may be stored: a retry can repeat those events (ingestion is at-least-once).
-    if (error instanceof UnprocessedEventsError) throw new UnavailableError('The metrics store is busy; retry shortly', 1);
-    throw error;
-  }
+  const { accepted } = await ingestMetricEvents({ userId, events }, ports);
   // Only the service dimension: a metric's own name would make one CloudWatch metric per client-chosen name.
-  metrics.addMetric('MetricEventsIngested', MetricUnit.Count, drafts.length);
+  metrics.addMetric('MetricEventsIngested', MetricUnit.Count, accepted);
   metrics.publishStoredMetrics();
-  return json(202, { accepted: drafts.length });
+  return json(202, { accepted });
 }
 
 export const handler = apiHandler({
