@@ -38,7 +38,7 @@ describe('routes', () => {
     const routeKey = `${method} ${path}`;
 
     it(`invokes the ${area} function`, () => {
-      expect(entryBehind(routeFor(routeKey))).toBe(`lambdas/${area}/api.ts`);
+      expect(entryBehind(routeFor(routeKey))).toBe(`lambdas/${area === 'events' ? 'metrics' : area}/api.ts`);
     });
 
     if (access === 'public') {
