@@ -1,14 +1,11 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.ts';
 import { allSettledBounded } from '../domain/batching.ts';
 import { AGAIN, retry } from '../domain/retry.ts';
-import { expiresAt, isLive } from '../domain/expiry.ts';
-import { type HourlyRollup, type MetricEvent, randomShard, type RecordedMetricEvent, rollupExpiry, type RollupKey } from '../domain/metrics.ts';
-import { allShards } from '../domain/sharding.ts';
-import type { MetricEventLog, RollupCount, RollupLedger, RollupReader } from '../ports/metrics.ts';
-import { MetricEvent as MetricEventEntity, type MetricEventItem } from '../model/metric-event.ts';
+import { expiresAt } from '../domain/expiry.ts';
+import { type MetricEvent, randomShard, type RecordedMetricEvent, rollupExpiry, type RollupKey } from '../domain/metrics.ts';
+import type { MetricEventLog, RollupCount, RollupLedger } from '../ports/metrics.ts';
+import { MetricEvent as MetricEventEntity } from '../model/metric-event.ts';
 import { MetricRollup } from '../model/metric-rollup.ts';
 import { commerce } from '../model/service.ts';
 import { client } from '../model/table.ts';
@@ -49,42 +46,6 @@ export async function putMetricEvents(events: readonly MetricEvent[], receivedAt
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
   return results.some((result) => result.status === 'fulfilled' && result.value === 'busy') ? 'busy' : 'stored';
-}
-
-const recorded = ({ name, hour, shard, eventId, at, value, productId, userId }: MetricEventItem): RecordedMetricEvent => ({
-  name, hour, shard, eventId, at, value,
-  ...(productId !== undefined ? { productId } : {}),
-  ...(userId !== undefined ? { userId } : {}),
-});
-
-/** The metric event in a stream record's image; null for any other item. */
-export function metricEventOfImage(image: unknown): RecordedMetricEvent | null {
-  if (!image) return null;
-  const { data } = MetricEventEntity.parse({ Item: unmarshall(image as Record<string, AttributeValue>) });
-  return data ? recorded(data) : null;
-}
-
-/**
- * AP14: the raw events of a metric in one hour — one Query per shard (per 1 MB page), in parallel,
- * merged in time order. Events past their TTL that DynamoDB has not deleted yet are left out.
- */
-export async function listEventsOfHour(name: string, hour: string, now = new Date()): Promise<RecordedMetricEvent[]> {
-  const shards = await Promise.all(
-    allShards(config.metricShardCount).map(async (shard) => (await MetricEventEntity.query.byNameHour({ name, hour, shard }).go({ pages: 'all' })).data),
-  );
-  return shards
-    .flat()
-    .filter((event) => isLive(event, now))
-    .sort((a, b) => (a.at === b.at ? (a.eventId < b.eventId ? -1 : 1) : a.at < b.at ? -1 : 1))
-    .map(recorded);
-}
-
-/** AP13: the hourly rollups of a metric between two hours (inclusive) — one Query. */
-export async function listRollups(name: string, fromHour: string, toHour: string, now = new Date()): Promise<HourlyRollup[]> {
-  const { data } = await MetricRollup.query.byName({ name }).between({ hour: fromHour }, { hour: toHour }).go({ pages: 'all' });
-  return data
-    .filter((rollup) => isLive(rollup, now))
-    .map(({ hour, count, sum, min, max }) => ({ hour, count: count ?? 0, sum: sum ?? 0, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }));
 }
 
 /**
@@ -150,4 +111,3 @@ export async function widenRollupRange(rollup: RollupKey, min: number, max: numb
 
 export const metricEventLog: MetricEventLog = { append: putMetricEvents };
 export const rollupLedger: RollupLedger = { count: countIntoRollup, widenRange: widenRollupRange };
-export const rollupReader: RollupReader = { list: (name, fromHour, toHour) => listRollups(name, fromHour, toHour) };

@@ -74,4 +74,11 @@ export async function saveTopProducts(products: RankedProduct[], version: number
 }
 
 export const productSalesLedger: ProductSalesLedger = { count: countOrderSales, unitsSold: getUnitsSold };
-export const topProductsBoard: TopProductsBoard = { size: config.topProductsSize, read: readTopProductsBoard, save: saveTopProducts };
+export const topProductsBoard: TopProductsBoard = {
+  // Read when the board is ranked, not at import: the configuration checks who reads what.
+  get size() {
+    return config.topProductsSize;
+  },
+  read: readTopProductsBoard,
+  save: saveTopProducts,
+};

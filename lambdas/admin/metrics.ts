@@ -1,4 +1,4 @@
-import { rollupReader } from '../adapters/metrics-store.ts';
+import { rollupReader } from '../adapters/metric-reads.ts';
 import { hourStart } from '../domain/metrics.ts';
 import { metricRollupsQuerySchema } from '../domain/schemas.ts';
 import { type HttpEvent, pathId, query, requireAdmin } from '../http/request.ts';

@@ -1,6 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { archiveSink } from '../adapters/archive-sink.ts';
-import { metricEventOfImage, rollupLedger } from '../adapters/metrics-store.ts';
+import { metricEventOfImage } from '../adapters/metric-reads.ts';
+import { rollupLedger } from '../adapters/metrics-store.ts';
 import type { ExpiredEvent, RecordedMetricEvent } from '../domain/metrics.ts';
 import { logger } from '../observability.ts';
 import { archiveExpiredEvents } from './archive-expired-events.ts';

@@ -2,7 +2,8 @@ import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient,
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { countIntoRollup, metricEventOfImage, putMetricEvents, widenRollupRange } from '../../../lambdas/adapters/metrics-store.ts';
+import { metricEventOfImage } from '../../../lambdas/adapters/metric-reads.ts';
+import { countIntoRollup, putMetricEvents, widenRollupRange } from '../../../lambdas/adapters/metrics-store.ts';
 import type { MetricEvent, RecordedMetricEvent } from '../../../lambdas/domain/metrics.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
