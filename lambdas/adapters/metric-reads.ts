@@ -46,7 +46,13 @@ export async function listRollups(name: string, fromHour: string, toHour: string
   const { data } = await MetricRollup.query.byName({ name }).between({ hour: fromHour }, { hour: toHour }).go({ pages: 'all' });
   return data
     .filter((rollup) => isLive(rollup, now))
-    .map(({ hour, count, sum, min, max }) => ({ hour, count: count ?? 0, sum: sum ?? 0, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }));
+    .map(({ hour, count, sum, min, max }) => ({
+      hour,
+      count: count ?? 0,
+      sum: sum ?? 0,
+      ...(min !== undefined ? { min } : {}),
+      ...(max !== undefined ? { max } : {}),
+    }));
 }
 
 export const rollupReader: RollupReader = { list: (name, fromHour, toHour) => listRollups(name, fromHour, toHour) };

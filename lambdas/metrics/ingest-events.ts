@@ -12,7 +12,10 @@ export interface IngestionPorts {
  * POST /events: up to 500 metric events of one caller, stamped with their hour and an id and
  * stored (AP14). The rollups follow from the table's stream, not from here.
  */
-export async function ingestMetricEvents(request: { userId: string; events: readonly MetricEventInput[] }, ports: IngestionPorts): Promise<{ accepted: number }> {
+export async function ingestMetricEvents(
+  request: { userId: string; events: readonly MetricEventInput[] },
+  ports: IngestionPorts,
+): Promise<{ accepted: number }> {
   const now = ports.now();
   const events = toMetricEvents(request.events, { userId: request.userId, now, newId: ports.newId });
   // Part of the batch may be stored: a retry can repeat those events (ingestion is at-least-once).

@@ -39,11 +39,13 @@ function readRecord(record: DynamoDBRecord): MetricRecord {
 export const handler = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
   logger.addContext(context);
   const records = event.Records.map(readRecord);
-  const inserted: InsertedEvent[] = records.flatMap((record) => (record.kind === 'inserted' ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
+  const of = (kind: MetricRecord['kind'], from: readonly MetricRecord[]) =>
+    from.flatMap((record) => (record.kind === kind && 'event' in record ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
+  const inserted: InsertedEvent[] = of('inserted', records);
   const failed = await rollUpMetrics(inserted, { rollups: rollupLedger });
   const firstFailed = records.findIndex((record) => failed.has(record.sequenceNumber));
   const settled = firstFailed === -1 ? records : records.slice(0, firstFailed);
-  const expired: ExpiredEvent[] = settled.flatMap((record) => (record.kind === 'expired' ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
+  const expired: ExpiredEvent[] = of('expired', settled);
   const objects = await archiveExpiredEvents(expired, { archive: archiveSink });
   if (objects > 0) logger.info('archived expired metric events', { events: expired.length, objects });
   return { batchItemFailures: firstFailed === -1 ? [] : [{ itemIdentifier: records[firstFailed]!.sequenceNumber }] };
