@@ -11,7 +11,7 @@ export const FUNCTION_IDS = [
   'MeApi',
   'OrdersApi',
   'AdminApi',
-  'EventsApi',
+  'MetricsApi',
   'ContractApi',
   'SettleOrder',
   'RelayPlacedOrders',
@@ -86,7 +86,7 @@ export const tunables = {
   /** A cart expires this long after its last change. */
   cartTtlSeconds: { variable: 'CART_TTL_SECONDS', default: 7 * 24 * 60 * 60, min: 1, integer: true, functions: ['MeApi'] },
   /** Raw metric events (and their rollups) expire after this; expired events are archived to S3. */
-  metricsTtlSeconds: { variable: 'METRICS_TTL_SECONDS', default: 90 * 24 * 60 * 60, min: 1, integer: true, functions: ['EventsApi', 'ProjectMetrics'] },
+  metricsTtlSeconds: { variable: 'METRICS_TTL_SECONDS', default: 90 * 24 * 60 * 60, min: 1, integer: true, functions: ['MetricsApi', 'ProjectMetrics'] },
   /** Random-suffix shards of a metric's hour partition (AP14): ceil(peak events/s of one metric ÷ 500). */
   metricShardCount: {
     variable: 'METRIC_SHARD_COUNT',
@@ -94,7 +94,7 @@ export const tunables = {
     min: 1,
     max: 1000,
     integer: true,
-    functions: ['EventsApi', 'AdminApi', 'ProjectMetrics'],
+    functions: ['MetricsApi', 'AdminApi', 'ProjectMetrics'],
   },
   /** Per-instance L1 cache of product reads: entries and freshness. */
   productCacheSize: { variable: 'PRODUCT_CACHE_SIZE', default: 1000, min: 0, integer: true, functions: ['CatalogApi'] },

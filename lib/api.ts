@@ -11,7 +11,7 @@ import { CommerceFunction } from './function.ts';
 import { settings } from './settings.ts';
 
 type Access = 'public' | 'user' | 'admin';
-type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'events' | 'contract';
+type Area = 'catalog' | 'me' | 'orders' | 'admin' | 'metrics' | 'contract';
 
 /**
  * The HTTP API contract of SPEC §4: route → function area → who may call it. `admin` routes pass
@@ -40,7 +40,7 @@ export const routes: ReadonlyArray<{ method: HttpMethod; path: string; area: Are
   { method: HttpMethod.GET, path: '/admin/orders', area: 'admin', access: 'admin' },
   { method: HttpMethod.PUT, path: '/promotions/{code}', area: 'admin', access: 'admin' },
   { method: HttpMethod.GET, path: '/admin/metrics/{name}', area: 'admin', access: 'admin' },
-  { method: HttpMethod.POST, path: '/events', area: 'events', access: 'user' },
+  { method: HttpMethod.POST, path: '/events', area: 'metrics', access: 'user' },
 ];
 
 export interface ApiProps {
@@ -90,7 +90,7 @@ export class Api extends Construct {
       me: fn('me', 'The caller’s profile, stats and order history'),
       orders: fn('orders', 'Order placement and order reads'),
       admin: fn('admin', 'Back-office: order listings, promotions, metrics'),
-      events: fn('events', 'Metric event ingestion with sharded batch writes'),
+      metrics: fn('metrics', 'Metric event ingestion with sharded batch writes'),
       // Serves the committed contracts/openapi.json: no table, no variables.
       contract: fn('contract', 'The OpenAPI document of this API'),
     };
@@ -101,7 +101,7 @@ export class Api extends Construct {
     // Placement is one transaction of Puts; reads are the order (GetItem), its events and the cart (Query).
     database.grant(this.functions.orders, ['GetItem', 'Query', 'PutItem']);
     database.grant(this.functions.admin, ['Query', 'UpdateItem'], { indexes: ['gsi1', 'gsi2'] });
-    database.grant(this.functions.events, ['BatchWriteItem']);
+    database.grant(this.functions.metrics, ['BatchWriteItem']);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,

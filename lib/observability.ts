@@ -24,7 +24,7 @@ export const businessMetrics = {
   settlementLatency: { metricName: 'SettlementLatency', service: 'SettleOrder' },
   oldestPendingOrderAge: { metricName: 'OldestPendingOrderAgeSeconds', service: 'OrderBackstop' },
   projectionLag: { metricName: 'ProjectionLag', service: 'ProjectOrders' },
-  eventsIngested: { metricName: 'MetricEventsIngested', service: 'EventsApi' },
+  eventsIngested: { metricName: 'MetricEventsIngested', service: 'MetricsApi' },
 } as const;
 
 /** DynamoDB operations the platform calls (one metric each; an alarm's math may use at most 10). */

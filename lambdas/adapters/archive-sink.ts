@@ -2,6 +2,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { config } from '../config.ts';
 import { awsClientOptions } from './client-options.ts';
 import type { ArchiveObject } from '../domain/metrics.ts';
+import type { ArchiveSink } from '../ports/metrics.ts';
 import { tracer } from '../observability.ts';
 
 /**
@@ -23,3 +24,5 @@ export async function putArchiveObject(object: ArchiveObject): Promise<void> {
     }),
   );
 }
+
+export const archiveSink: ArchiveSink = { put: putArchiveObject };

@@ -1,12 +1,12 @@
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
-import { mapBounded } from '../domain/batching.ts';
+import { allSettledBounded } from '../domain/batching.ts';
 import { AGAIN, retry } from '../domain/retry.ts';
-import { isLive } from '../domain/expiry.ts';
-import type { MetricEventDraft } from '../domain/metrics.ts';
-import { allShards } from '../domain/sharding.ts';
-import { MetricEvent, type MetricEventItem } from '../model/metric-event.ts';
-import { MetricRollup, type MetricRollupItem } from '../model/metric-rollup.ts';
+import { expiresAt } from '../domain/expiry.ts';
+import { type MetricEvent, randomShard, type RecordedMetricEvent, rollupExpiry, type RollupKey } from '../domain/metrics.ts';
+import type { MetricEventLog, RollupCount, RollupLedger } from '../ports/metrics.ts';
+import { MetricEvent as MetricEventEntity } from '../model/metric-event.ts';
+import { MetricRollup } from '../model/metric-rollup.ts';
 import { commerce } from '../model/service.ts';
 import { client } from '../model/table.ts';
 import { CONTENTION_CODES, isConditionFailure, isTransactionConflict } from './aws-errors.ts';
@@ -16,87 +16,51 @@ const WRITE_CONCURRENCY = 4;
 /** Attempts per 25-item request while DynamoDB hands items back unprocessed (throttled partitions). */
 const UNPROCESSED_WRITES = { attempts: 6, baseMs: 50, capMs: 1_000 };
 
-/** Some events were still unprocessed after every retry: the caller should come back later. */
-export class UnprocessedEventsError extends Error {
-  constructor(readonly unprocessed: number) {
-    super(`${unprocessed} metric events were still unprocessed after ${UNPROCESSED_WRITES.attempts} attempts`);
-    this.name = 'UnprocessedEventsError';
-  }
-}
-
 const unprocessedCount = (items: BatchWriteCommandInput['RequestItems']) =>
   Object.values(items ?? {}).reduce((sum, requests) => sum + requests.length, 0);
 
 /** One 25-item request, resending only what DynamoDB did not process, with jittered backoff. */
-async function writeUntilProcessed(request: BatchWriteCommandInput): Promise<void> {
+async function writeUntilProcessed(request: BatchWriteCommandInput): Promise<'stored' | 'busy'> {
   let pending = request.RequestItems;
   const done = await retry(UNPROCESSED_WRITES, async () => {
     const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: pending }));
-    if (unprocessedCount(UnprocessedItems) === 0) return true;
+    if (unprocessedCount(UnprocessedItems) === 0) return 'stored' as const;
     pending = UnprocessedItems;
     return AGAIN;
   });
-  if (done === AGAIN) throw new UnprocessedEventsError(unprocessedCount(pending));
+  return done === AGAIN ? 'busy' : done;
 }
 
 /**
  * Stores raw events (AP14's items) with BatchWriteItem, 25 per request (ElectroDB chunks them),
- * at most WRITE_CONCURRENCY requests in flight. Throws UnprocessedEventsError when throttling
- * outlasts the retries; the events of other requests may be stored by then.
+ * at most WRITE_CONCURRENCY requests in flight, each in a random shard of its hour: a metric name
+ * is written by many clients at once, so any shard will do. 'busy' when throttling outlasted the
+ * retries of a request; the events of other requests are stored by then. A failed request throws
+ * once every started request has ended.
  */
-export async function putMetricEvents(events: MetricEventDraft[]): Promise<void> {
-  const requests = MetricEvent.put(events).params() as BatchWriteCommandInput[];
-  await mapBounded(requests, WRITE_CONCURRENCY, writeUntilProcessed);
+export async function putMetricEvents(events: readonly MetricEvent[], receivedAt = new Date()): Promise<'stored' | 'busy'> {
+  const ttl = expiresAt(receivedAt, config.metricsTtlSeconds);
+  const items = events.map((event) => ({ ...event, shard: randomShard(config.metricShardCount), ttl }));
+  const requests = MetricEventEntity.put(items).params() as BatchWriteCommandInput[];
+  const results = await allSettledBounded(requests, WRITE_CONCURRENCY, writeUntilProcessed);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.some((result) => result.status === 'fulfilled' && result.value === 'busy') ? 'busy' : 'stored';
 }
-
-/**
- * AP14: the raw events of a metric in one hour — one Query per shard (per 1 MB page), in parallel,
- * merged in time order. Events past their TTL that DynamoDB has not deleted yet are left out.
- */
-export async function listEventsOfHour(name: string, hour: string, now = new Date()): Promise<MetricEventItem[]> {
-  const shards = await Promise.all(
-    allShards(config.metricShardCount).map(async (shard) => (await MetricEvent.query.byNameHour({ name, hour, shard }).go({ pages: 'all' })).data),
-  );
-  return shards
-    .flat()
-    .filter((event) => isLive(event, now))
-    .sort((a, b) => (a.at === b.at ? (a.eventId < b.eventId ? -1 : 1) : a.at < b.at ? -1 : 1));
-}
-
-/** AP13: the hourly rollups of a metric between two hours (inclusive) — one Query. */
-export async function listRollups(name: string, fromHour: string, toHour: string, now = new Date()): Promise<MetricRollupItem[]> {
-  const { data } = await MetricRollup.query.byName({ name }).between({ hour: fromHour }, { hour: toHour }).go({ pages: 'all' });
-  return data.filter((rollup) => isLive(rollup, now));
-}
-
-export interface RollupKey {
-  name: string;
-  hour: string;
-  /** Epoch seconds at which the rollup expires. */
-  ttl: number;
-}
-
-export type EventKey = Pick<MetricEventItem, 'name' | 'hour' | 'shard' | 'at' | 'eventId'>;
-
-export type RollupCount =
-  | { outcome: 'committed' }
-  /** Nothing was written: these events were already counted, or no longer exist (expired). */
-  | { outcome: 'stale'; alreadyCounted: ReadonlySet<number>; missing: ReadonlySet<number> }
-  /** Nothing was written: another writer held an item (TransactionConflict) or DynamoDB throttled. */
-  | { outcome: 'contended' };
 
 /**
  * Counts events into their rollup, exactly once: one transaction flags each event `rolledUp`
- * (condition: the event exists and is not flagged yet) and ADDs their count and sum to the rollup.
- * A redelivered event fails its condition, and the whole transaction writes nothing.
+ * (condition: the event exists and is not flagged yet) and ADDs their count and sum to the rollup,
+ * which is kept for the metrics retention from the end of its hour. A redelivered event fails its
+ * condition, and the whole transaction writes nothing.
  */
-export async function countIntoRollup(rollup: RollupKey, events: ReadonlyArray<EventKey>, totals: { count: number; sum: number }): Promise<RollupCount> {
+export async function countIntoRollup(rollup: RollupKey, events: readonly RecordedMetricEvent[], totals: { count: number; sum: number }): Promise<RollupCount> {
   const { canceled, data } = await commerce.transaction
     .write(({ metricEvent, metricRollup }) => [
       metricRollup
         .update({ name: rollup.name, hour: rollup.hour })
         .add({ count: totals.count, sum: totals.sum })
-        .set({ ttl: rollup.ttl, schemaVersion: 1 })
+        .set({ ttl: rollupExpiry(rollup.hour, config.metricsTtlSeconds), schemaVersion: 1 })
         .commit(),
       ...events.map(({ name, hour, shard, at, eventId }) =>
         metricEvent
@@ -144,3 +108,6 @@ export async function widenRollupRange(rollup: RollupKey, min: number, max: numb
   );
   return outcomes.includes('contended') ? 'contended' : 'done';
 }
+
+export const metricEventLog: MetricEventLog = { append: putMetricEvents };
+export const rollupLedger: RollupLedger = { count: countIntoRollup, widenRange: widenRollupRange };

@@ -1,22 +1,44 @@
-import { isNewerStatus, mergeRecentOrders, type OrderSummary } from '../domain/order-rules.ts';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { OrderSummary } from '../domain/order-rules.ts';
+import type { OrderChange } from '../domain/projections.ts';
+import type { OrderHistory, UserStats } from '../ports/projections.ts';
+import { Order } from '../model/order.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
-import { UserStats } from '../model/user-stats.ts';
+import { UserStats as UserStatsEntity } from '../model/user-stats.ts';
 import { isConditionFailure } from './aws-errors.ts';
+
+/** The order in a stream record's new image; null for any other item. */
+export function orderChangeOfImage(image: unknown): OrderChange | null {
+  if (!image) return null;
+  const { data: order } = Order.parse({ Item: unmarshall(image as Record<string, AttributeValue>) });
+  if (!order) return null;
+  return {
+    orderId: order.orderId,
+    userId: order.userId,
+    status: order.status,
+    totalCents: order.totalCents ?? 0,
+    createdAt: order.createdAt,
+    items: order.items.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, ...(unitPriceCents !== undefined ? { unitPriceCents } : {}) })),
+  };
+}
 
 /**
  * Writes the order into the user's history unless the history already holds a later status
  * (a replayed PENDING never overwrites CONFIRMED). Idempotent.
  */
-export async function upsertHistory(userId: string, summary: OrderSummary): Promise<void> {
+export async function upsertHistory(userId: string, summary: OrderSummary): Promise<'recorded' | 'superseded'> {
   try {
     await UserOrder.put({ userId, ...summary })
       .where((attr, { notExists, eq }) =>
         summary.status === 'PENDING' ? notExists(attr.orderId) : `${notExists(attr.orderId)} OR ${eq(attr.status, 'PENDING')}`,
       )
       .go();
+    return 'recorded';
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (isConditionFailure(error)) return 'superseded';
+    throw error;
   }
 }
 
@@ -24,7 +46,7 @@ export async function upsertHistory(userId: string, summary: OrderSummary): Prom
  * Adds a confirmed order to the user's count and lifetime value exactly once: the history item's
  * `counted` flag and the stats increment commit together, so a redelivered record adds nothing.
  */
-export async function countConfirmedOrder(userId: string, orderId: string, totalCents: number): Promise<boolean> {
+export async function countConfirmedOrder(userId: string, orderId: string, totalCents: number): Promise<'counted' | 'already-counted'> {
   const { canceled, data } = await commerce.transaction
     .write(({ userOrder, userStats }) => [
       userOrder
@@ -35,32 +57,30 @@ export async function countConfirmedOrder(userId: string, orderId: string, total
       userStats.update({ userId }).add({ orderCount: 1, lifetimeValueCents: totalCents }).commit(),
     ])
     .go();
-  if (!canceled) return true;
-  if (data[0]?.code === 'ConditionalCheckFailed') return false;
+  if (!canceled) return 'counted';
+  if (data[0]?.code === 'ConditionalCheckFailed') return 'already-counted';
   throw new Error(`Counting order ${orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
 }
 
-const MAX_VERSION_RACES = 10;
-
-/** Upserts the order into the five recent orders embedded on the user's stats (optimistic concurrency). */
-export async function recordRecentOrder(userId: string, summary: OrderSummary): Promise<void> {
-  for (let race = 0; race < MAX_VERSION_RACES; race++) {
-    const { data: stats } = await UserStats.get({ userId }).go({ consistent: true });
-    const current = (stats?.recentOrders ?? []) as OrderSummary[];
-    const existing = current.find((order) => order.orderId === summary.orderId);
-    if (existing && !isNewerStatus(summary.status, existing.status)) return;
-    const next = mergeRecentOrders(current, summary);
-    if (!next.some((order) => order.orderId === summary.orderId)) return; // older than the five kept
-    const version = stats?.version;
-    try {
-      await UserStats.update({ userId })
-        .set({ recentOrders: next, version: (version ?? 0) + 1 })
-        .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
-        .go();
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-  throw new Error(`recent orders of ${userId} kept changing under us`);
+/** The five recent orders embedded on the user's stats, with their version: one consistent GetItem. */
+export async function readRecentOrders(userId: string): Promise<{ orders: OrderSummary[]; version: number | undefined }> {
+  const { data: stats } = await UserStatsEntity.get({ userId }).go({ consistent: true });
+  return { orders: (stats?.recentOrders ?? []) as OrderSummary[], version: stats?.version };
 }
+
+/** Replaces the recent orders if nobody changed them since `version` was read (optimistic concurrency). */
+export async function saveRecentOrders(userId: string, orders: OrderSummary[], version: number | undefined): Promise<'saved' | 'raced'> {
+  try {
+    await UserStatsEntity.update({ userId })
+      .set({ recentOrders: orders, version: (version ?? 0) + 1 })
+      .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
+      .go();
+    return 'saved';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'raced';
+    throw error;
+  }
+}
+
+export const orderHistory: OrderHistory = { record: upsertHistory };
+export const userStats: UserStats = { countConfirmedOrder, readRecentOrders, saveRecentOrders };

@@ -1,4 +1,6 @@
+import { config } from '../config.ts';
 import type { ProductSale, RankedProduct } from '../domain/sales.ts';
+import type { ProductSalesLedger, TopProductsBoard } from '../ports/projections.ts';
 import { ProductSales } from '../model/product-sales.ts';
 import { commerce } from '../model/service.ts';
 import { TopProducts } from '../model/top-products.ts';
@@ -8,14 +10,12 @@ import { isConditionFailure } from './aws-errors.ts';
 /** The one board the projection keeps. */
 const BOARD = 'top';
 
-export type SalesCount = 'counted' | 'already-counted' | 'contended';
-
 /**
  * Adds a confirmed order's units and revenue to each of its products exactly once: the order's
  * `sales` projection mark is created (attribute_not_exists) in the same transaction as the ADDs,
  * so a redelivered record fails the mark and adds nothing.
  */
-export async function countOrderSales(orderId: string, sales: readonly ProductSale[], now: string): Promise<SalesCount> {
+export async function countOrderSales(orderId: string, sales: readonly ProductSale[], now: string): Promise<'counted' | 'already-counted' | 'contended'> {
   const { canceled, data } = await commerce.transaction
     .write(({ projectionMark, productSales }) => [
       projectionMark.create({ orderId, projection: 'sales', at: now }).commit(),
@@ -59,16 +59,26 @@ export async function readTopProductsBoard(): Promise<{ products: RankedProduct[
   return { products: ranked(data?.products), version: data?.version };
 }
 
-/** Replaces the board if nobody changed it since `version` was read; false when someone did. */
-export async function saveTopProducts(products: RankedProduct[], version: number | undefined): Promise<boolean> {
+/** Replaces the board if nobody changed it since `version` was read; 'raced' when someone did. */
+export async function saveTopProducts(products: RankedProduct[], version: number | undefined): Promise<'saved' | 'raced'> {
   try {
     await TopProducts.update({ board: BOARD })
       .set({ products, version: (version ?? 0) + 1, schemaVersion: 1 })
       .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
       .go();
-    return true;
+    return 'saved';
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return 'raced';
     throw error;
   }
 }
+
+export const productSalesLedger: ProductSalesLedger = { count: countOrderSales, unitsSold: getUnitsSold };
+export const topProductsBoard: TopProductsBoard = {
+  // Read when the board is ranked, not at import: the configuration checks who reads what.
+  get size() {
+    return config.topProductsSize;
+  },
+  read: readTopProductsBoard,
+  save: saveTopProducts,
+};

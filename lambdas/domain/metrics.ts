@@ -1,5 +1,5 @@
 import { type ErrorDetail, ValidationError } from './errors.ts';
-import { epochSeconds, expiresAt } from './expiry.ts';
+import { epochSeconds } from './expiry.ts';
 
 /** Time-series metrics: hour buckets, random write shards, rollup arithmetic and archive objects. */
 
@@ -62,29 +62,32 @@ export interface MetricEventInput {
   productId?: string | undefined;
 }
 
-/** A raw event as stored (AP14): hour bucket, write shard and expiry decided at ingestion. */
-export interface MetricEventDraft {
+/**
+ * A raw event (AP14) as ingestion decides it: hour bucket, id and instant. Where it is stored (its
+ * write shard) and until when (its TTL) are the store's to decide.
+ */
+export interface MetricEvent {
   name: string;
   hour: string;
-  shard: number;
   eventId: string;
   at: string;
   value: number;
-  productId?: string;
-  userId: string;
-  ttl: number;
+  productId?: string | undefined;
+  userId?: string | undefined;
+}
+
+/** A stored event as the stream shows it: `shard` is the store's, only handed back to it. */
+export interface RecordedMetricEvent extends MetricEvent {
+  shard: number;
 }
 
 /**
- * Turns accepted input into stored events: server time when `at` is missing, UTC instants, the
- * hour bucket, a random shard and the TTL. An `at` outside [now − 7 days, now + 5 min] is refused
- * (400, one detail per event): a late event still counts in its own hour, but a far-past one
- * would rewrite history and a future one is a client's clock error.
+ * Turns accepted input into events: server time when `at` is missing, UTC instants, the hour
+ * bucket and an id. An `at` outside [now − 7 days, now + 5 min] is refused (400, one detail per
+ * event): a late event still counts in its own hour, but a far-past one would rewrite history and
+ * a future one is a client's clock error.
  */
-export function toMetricEvents(
-  inputs: readonly MetricEventInput[],
-  context: { userId: string; now: Date; shardCount: number; ttlSeconds: number; newId: () => string; random?: () => number },
-): MetricEventDraft[] {
+export function toMetricEvents(inputs: readonly MetricEventInput[], context: { userId: string; now: Date; newId: () => string }): MetricEvent[] {
   const { now } = context;
   const instants = inputs.map((input) => (input.at === undefined ? now : new Date(input.at)));
   const problems: ErrorDetail[] = instants.flatMap((instant, index) => {
@@ -100,13 +103,11 @@ export function toMetricEvents(
     return {
       name: input.name,
       hour: hourOf(instant),
-      shard: randomShard(context.shardCount, context.random),
       eventId: context.newId(),
       at: instant.toISOString(),
       value: input.value,
       ...(input.productId !== undefined ? { productId: input.productId } : {}),
       userId: context.userId,
-      ttl: expiresAt(now, context.ttlSeconds),
     };
   });
 }
@@ -130,6 +131,21 @@ export function rollupExpiry(hour: string, ttlSeconds: number): number {
   return epochSeconds(new Date(Date.parse(hourStart(hour)) + HOUR_MS)) + ttlSeconds;
 }
 
+/** An hourly rollup of a metric (AP13): `name` and `hour` are its key. */
+export interface RollupKey {
+  name: string;
+  hour: string;
+}
+
+/** A rollup as read: min and max are absent until the first range update of its hour. */
+export interface HourlyRollup {
+  hour: string;
+  count: number;
+  sum: number;
+  min?: number | undefined;
+  max?: number | undefined;
+}
+
 /** The rollup an event counts in. */
 export const rollupKeyOf = (event: { name: string; hour: string }): string => `${event.name}#${event.hour}`;
 
@@ -148,7 +164,7 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[]
 /** An expired event from a TTL REMOVE record, with the record's stream position. */
 export interface ExpiredEvent {
   sequenceNumber: string;
-  event: { name: string; hour: string; eventId: string; at: string; value: number; productId?: string; userId?: string };
+  event: MetricEvent;
 }
 
 export interface ArchiveObject {

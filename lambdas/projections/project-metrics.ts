@@ -1,25 +1,16 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { putArchiveObject } from '../adapters/archive-sink.ts';
-import { mapBounded } from '../domain/batching.ts';
-import { archiveObjects, type ExpiredEvent } from '../domain/metrics.ts';
-import { MetricEvent, type MetricEventItem } from '../model/metric-event.ts';
+import { archiveSink } from '../adapters/archive-sink.ts';
+import { metricEventOfImage } from '../adapters/metric-reads.ts';
+import { rollupLedger } from '../adapters/metrics-store.ts';
+import type { ExpiredEvent, RecordedMetricEvent } from '../domain/metrics.ts';
 import { logger } from '../observability.ts';
-import { type InsertedEvent, rollUp } from './metric-rollups.ts';
-
-/** Archive objects written at once. */
-const ARCHIVE_CONCURRENCY = 4;
+import { archiveExpiredEvents } from './archive-expired-events.ts';
+import { type InsertedEvent, rollUpMetrics } from './roll-up-metrics.ts';
 
 type MetricRecord =
-  | { kind: 'inserted'; sequenceNumber: string; event: MetricEventItem }
-  | { kind: 'expired'; sequenceNumber: string; event: MetricEventItem }
+  | { kind: 'inserted'; sequenceNumber: string; event: RecordedMetricEvent }
+  | { kind: 'expired'; sequenceNumber: string; event: RecordedMetricEvent }
   | { kind: 'ignored'; sequenceNumber: string };
-
-function metricEventOf(image: unknown): MetricEventItem | null {
-  if (!image) return null;
-  return MetricEvent.parse({ Item: unmarshall(image as Record<string, AttributeValue>) }).data;
-}
 
 /** Only DynamoDB's own TTL process deletes as this principal; a deliberate delete is never archived. */
 const isTtlDeletion = (record: DynamoDBRecord) =>
@@ -29,11 +20,11 @@ const isTtlDeletion = (record: DynamoDBRecord) =>
 function readRecord(record: DynamoDBRecord): MetricRecord {
   const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
   if (record.eventName === 'INSERT') {
-    const event = metricEventOf(record.dynamodb?.NewImage);
+    const event = metricEventOfImage(record.dynamodb?.NewImage);
     if (event) return { kind: 'inserted', sequenceNumber, event };
   }
   if (record.eventName === 'REMOVE' && isTtlDeletion(record)) {
-    const event = metricEventOf(record.dynamodb?.OldImage);
+    const event = metricEventOfImage(record.dynamodb?.OldImage);
     if (event) return { kind: 'expired', sequenceNumber, event };
   }
   return { kind: 'ignored', sequenceNumber };
@@ -48,13 +39,14 @@ function readRecord(record: DynamoDBRecord): MetricRecord {
 export const handler = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
   logger.addContext(context);
   const records = event.Records.map(readRecord);
-  const inserted: InsertedEvent[] = records.flatMap((record) => (record.kind === 'inserted' ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
-  const failed = await rollUp(inserted);
+  const of = (kind: MetricRecord['kind'], from: readonly MetricRecord[]) =>
+    from.flatMap((record) => (record.kind === kind && 'event' in record ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
+  const inserted: InsertedEvent[] = of('inserted', records);
+  const failed = await rollUpMetrics(inserted, { rollups: rollupLedger });
   const firstFailed = records.findIndex((record) => failed.has(record.sequenceNumber));
   const settled = firstFailed === -1 ? records : records.slice(0, firstFailed);
-  const expired: ExpiredEvent[] = settled.flatMap((record) => (record.kind === 'expired' ? [{ sequenceNumber: record.sequenceNumber, event: record.event }] : []));
-  const objects = archiveObjects(expired);
-  await mapBounded(objects, ARCHIVE_CONCURRENCY, putArchiveObject);
-  if (objects.length > 0) logger.info('archived expired metric events', { events: expired.length, objects: objects.length });
+  const expired: ExpiredEvent[] = of('expired', settled);
+  const objects = await archiveExpiredEvents(expired, { archive: archiveSink });
+  if (objects > 0) logger.info('archived expired metric events', { events: expired.length, objects });
   return { batchItemFailures: firstFailed === -1 ? [] : [{ itemIdentifier: records[firstFailed]!.sequenceNumber }] };
 };

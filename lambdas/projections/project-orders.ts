@@ -1,34 +1,25 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { countConfirmedOrder, recordRecentOrder, upsertHistory } from '../adapters/projection-store.ts';
-import type { OrderSummary } from '../domain/order-rules.ts';
-import { Order } from '../model/order.ts';
+import { orderChangeOfImage, orderHistory, userStats } from '../adapters/projection-store.ts';
+import { productSalesLedger, topProductsBoard } from '../adapters/sales-store.ts';
 import { logger, metrics } from '../observability.ts';
-import { projectSales } from './product-sales.ts';
+import { type OrderProjectionPorts, projectOrder } from './project-order.ts';
 
-/**
- * Projects one order change into the user's read models and, once confirmed, into product sales
- * and the top-products board. Each step is idempotent on its own, so a redelivered record — or a
- * retry after a partial failure — changes nothing twice.
- */
+const ports: OrderProjectionPorts = {
+  history: orderHistory,
+  stats: userStats,
+  sales: productSalesLedger,
+  board: topProductsBoard,
+  now: () => new Date().toISOString(),
+};
+
+/** One stream record: its order change projected, then the lag it was projected with. */
 async function projectRecord(record: DynamoDBRecord): Promise<void> {
-  const image = record.dynamodb?.NewImage;
-  if (!image || record.eventName === 'REMOVE') return;
-  const { data: order } = Order.parse({ Item: unmarshall(image as Record<string, AttributeValue>) });
-  if (!order) return; // not an order item: the event filter should have kept it away
-  const summary: OrderSummary = {
-    orderId: order.orderId,
-    status: order.status,
-    totalCents: order.totalCents ?? 0,
-    createdAt: order.createdAt,
-  };
-  await upsertHistory(order.userId, summary);
-  if (order.status === 'CONFIRMED') await countConfirmedOrder(order.userId, order.orderId, summary.totalCents);
-  await recordRecentOrder(order.userId, summary);
-  if (order.status === 'CONFIRMED') await projectSales(order);
+  if (record.eventName === 'REMOVE') return;
+  const change = orderChangeOfImage(record.dynamodb?.NewImage);
+  if (!change) return; // not an order item: the event filter should have kept it away
+  await projectOrder(change, ports);
   recordLag(record);
 }
 

@@ -111,6 +111,6 @@ export async function reconcileBoard(products: Record<string, ProductReadModel>,
     compare: (live) => differences({ products: expected }, live, { products: [] }),
     report: (changes) => findings.difference('topProducts', changes.join(', ')),
     apply,
-    write: () => saveTopProducts(expected, version),
+    write: async () => (await saveTopProducts(expected, version)) === 'saved',
   });
 }

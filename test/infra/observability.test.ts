@@ -169,7 +169,7 @@ describe('alarms', () => {
   it('a function composed after Observability fails the synthesis instead of going unwatched', () => {
     const app = newApp({ 'aws:cdk:bundling-stacks': [] });
     const stack = new CommerceStack(app, 'Late');
-    new CommerceFunction(stack, 'LateComer', { entry: 'lambdas/events/api.ts', description: 'added after Observability' });
+    new CommerceFunction(stack, 'LateComer', { entry: 'lambdas/metrics/api.ts', description: 'added after Observability' });
     expect(() => app.synth()).toThrow(/Late\/LateComer was added after Late\/Observability/);
   });
 });
@@ -207,7 +207,7 @@ describe('the dashboard', () => {
     ['OrdersRejected', 'SettleOrder'],
     ['SettlementLatency', 'SettleOrder'],
     ['ProjectionLag', 'ProjectOrders'],
-    ['MetricEventsIngested', 'EventsApi'],
+    ['MetricEventsIngested', 'MetricsApi'],
   ])('graphs the business metric %s of %s', (name, service) => {
     expect(graphed).toContain(signature('Commerce', name, [{ Name: 'service', Value: service }]));
   });
@@ -223,7 +223,7 @@ describe('the dashboard', () => {
 describe('business metric names', () => {
   it('use the construct ids of the functions that emit them (POWERTOOLS_SERVICE_NAME)', () => {
     const services = new Set(ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME));
-    for (const service of ['OrdersApi', 'SettleOrder', 'ProjectOrders', 'EventsApi']) expect(services).toContain(service);
+    for (const service of ['OrdersApi', 'SettleOrder', 'ProjectOrders', 'MetricsApi']) expect(services).toContain(service);
   });
 });
 

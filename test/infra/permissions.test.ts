@@ -41,7 +41,7 @@ const dynamodbAccess: Record<string, string[]> = {
   'lambdas/orders/relay-placed-orders.ts': on(STREAM, 'DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'),
   'lambdas/orders/backstop.ts': [...on(TABLE, 'PutItem', 'UpdateItem'), ...on(PENDING_INDEX, 'Query')],
   'lambdas/admin/api.ts': [...on(TABLE, 'Query', 'UpdateItem'), ...on(`${TABLE}/index/gsi1`, 'Query'), ...on(`${TABLE}/index/gsi2`, 'Query')],
-  'lambdas/events/api.ts': on(TABLE, 'BatchWriteItem'),
+  'lambdas/metrics/api.ts': on(TABLE, 'BatchWriteItem'),
   'lambdas/notifications/notify-customer.ts': on(TABLE, 'DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'),
   'lambdas/contract/api.ts': [],
   'lambdas/orders/settle-order.ts': on(TABLE, 'BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'),

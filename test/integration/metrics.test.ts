@@ -41,7 +41,7 @@ describe('metrics: ingestion, rollups, redelivery', () => {
     expect(reply.status).toBe(202);
     expect(reply.body).toEqual({ accepted: 500 });
 
-    const { listEventsOfHour } = await import('../../lambdas/adapters/metrics-store.ts');
+    const { listEventsOfHour } = await import('../../lambdas/adapters/metric-reads.ts');
     const { result, requests } = await harness.count(() => listEventsOfHour(name, hour));
     expect(commands(requests)).toEqual(Array(SHARDS).fill('QueryCommand'));
     expect(result.map((event) => event.value).sort((a, b) => a - b)).toEqual([...values].sort((a, b) => a - b));
@@ -58,7 +58,7 @@ describe('metrics: ingestion, rollups, redelivery', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ items: [expected] });
 
-    const { listRollups } = await import('../../lambdas/adapters/metrics-store.ts');
+    const { listRollups } = await import('../../lambdas/adapters/metric-reads.ts');
     const { result, requests } = await harness.count(() => listRollups(name, hour, hour));
     expect(commands(requests)).toEqual(['QueryCommand']);
     expect(result).toHaveLength(1);

@@ -16,14 +16,15 @@ import {
 } from '../../../lambdas/domain/metrics.ts';
 
 const now = new Date('2026-11-24T10:30:00.000Z');
-const context = { userId: 'u1', now, shardCount: 8, ttlSeconds: 3600, newId: () => 'E1', random: () => 0.5 };
+const context = { userId: 'u1', now, newId: () => 'E1' };
 
 describe('toMetricEvents', () => {
-  it('stamps server time, the hour bucket, a shard, the caller and the TTL', () => {
+  // The shard and the TTL are the store's: test/unit/adapters/metrics-store.test.ts.
+  it('stamps server time, the hour bucket, the id and the caller', () => {
     const [event] = toMetricEvents([{ name: 'page_view', value: 2.5, productId: 'p1' }], context);
     expect(event).toEqual({
-      name: 'page_view', hour: '2026-11-24T10', shard: 4, eventId: 'E1', at: '2026-11-24T10:30:00.000Z',
-      value: 2.5, productId: 'p1', userId: 'u1', ttl: Math.floor(now.getTime() / 1000) + 3600,
+      name: 'page_view', hour: '2026-11-24T10', eventId: 'E1', at: '2026-11-24T10:30:00.000Z',
+      value: 2.5, productId: 'p1', userId: 'u1',
     });
   });
 
@@ -48,12 +49,11 @@ describe('toMetricEvents', () => {
     expect(toMetricEvents([inputs[0]!, inputs[2]!], context)).toHaveLength(2);
   });
 
-  it('puts every event in a valid shard of its own hour (property)', () => {
+  it('puts every event in its own hour (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -7 * 86_400_000, max: 300_000 }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 64 }), (offsets, shardCount) => {
+      fc.property(fc.array(fc.integer({ min: -7 * 86_400_000, max: 300_000 }), { minLength: 1, maxLength: 50 }), (offsets) => {
         const inputs = offsets.map((offset) => ({ name: 'n', value: 1, at: new Date(now.getTime() + offset).toISOString() }));
-        const events = toMetricEvents(inputs, { ...context, shardCount, random: Math.random });
-        return events.every((event, i) => event.hour === hourOf(inputs[i]!.at) && event.shard >= 0 && event.shard < shardCount && Number.isInteger(event.shard));
+        return toMetricEvents(inputs, context).every((event, i) => event.hour === hourOf(inputs[i]!.at));
       }),
     );
   });
@@ -153,6 +153,16 @@ describe('hour buckets, shards and rollups', () => {
   it('picks shards within range', () => {
     expect(randomShard(4, () => 0)).toBe(0);
     expect(randomShard(4, () => 0.999999)).toBe(3);
+    expect(randomShard(8, () => 0.5)).toBe(4);
+  });
+
+  it('picks a valid shard whatever the count (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 64 }), (shardCount) => {
+        const shard = randomShard(shardCount);
+        return shard >= 0 && shard < shardCount && Number.isInteger(shard);
+      }),
+    );
   });
 
   it('rolls up any sequence to its count, sum, min and max (property)', () => {

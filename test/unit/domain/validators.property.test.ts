@@ -68,7 +68,7 @@ function enforceDynamoLimits(input: object): void {
 
 type Handler = (event: HttpEvent, context: typeof lambdaContext) => Promise<HttpResult>;
 const handlers: Partial<Record<string, Handler>> = {};
-const AREAS = ['catalog', 'me', 'orders', 'admin', 'events'] as const;
+const AREAS = ['catalog', 'me', 'orders', 'admin', 'metrics'] as const;
 
 beforeAll(async () => {
   dynamo.onAnyCommand().resolves({});
@@ -92,7 +92,7 @@ beforeAll(async () => {
   handlers.me = (await import('../../../lambdas/me/api.ts')).handler;
   handlers.orders = (await import('../../../lambdas/orders/api.ts')).handler;
   handlers.admin = (await import('../../../lambdas/admin/api.ts')).handler;
-  handlers.events = (await import('../../../lambdas/events/api.ts')).handler;
+  handlers.metrics = (await import('../../../lambdas/metrics/api.ts')).handler;
 });
 
 /** Mostly a valid value, sometimes anything: requests get past validation often, and fail it in every way. */

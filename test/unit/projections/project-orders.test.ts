@@ -32,21 +32,29 @@ beforeEach(() => {
 });
 
 describe('order projector', () => {
-  it('writes history, counts a confirmed order once, and embeds it in recent orders', async () => {
+  // The projection's rules are test/unit/projections/project-order.test.ts's; the requests, the adapter tests'.
+  it('projects a confirmed order into history, stats, recent orders and sales, and reports nothing', async () => {
     dynamo.on(PutCommand).resolves({});
     dynamo.on(TransactWriteCommand).resolves({});
     dynamo.on(GetCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
     const result = await handler(streamEvent('CONFIRMED'), lambdaContext);
     expect(result.batchItemFailures).toEqual([]);
-    const [count] = dynamo.commandCalls(TransactWriteCommand);
-    const [flag, stats] = count!.args[0].input.TransactItems!;
-    expect(flag!.Update!.ConditionExpression).toContain('attribute_not_exists(#counted)');
-    expect(stats!.Update!.ExpressionAttributeValues).toMatchObject({ ':orderCount_u0': 1, ':lifetimeValueCents_u0': 900 });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    // The order counted in the user's stats, then its product sales.
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
     const [recent] = dynamo.commandCalls(UpdateCommand);
     expect(recent!.args[0].input.ExpressionAttributeValues).toMatchObject({
       ':recentOrders_u0': [{ orderId: '01A', status: 'CONFIRMED', totalCents: 900, createdAt: '2026-11-24T00:00:00.000Z' }],
     });
+  });
+
+  it('ignores records that are not orders, and removals', async () => {
+    const notAnOrder: DynamoDBStreamEvent = { Records: [{ ...streamEvent('PENDING').Records[0]!, dynamodb: { SequenceNumber: '101', NewImage: marshall(statsItem([], 1)) as never } }] };
+    const removal: DynamoDBStreamEvent = { Records: [{ ...streamEvent('PENDING').Records[0]!, eventName: 'REMOVE' }] };
+    expect((await handler(notAnOrder, lambdaContext)).batchItemFailures).toEqual([]);
+    expect((await handler(removal, lambdaContext)).batchItemFailures).toEqual([]);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   it('changes nothing when the same record is delivered again', async () => {

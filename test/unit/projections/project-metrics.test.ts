@@ -31,13 +31,6 @@ const ttlRemoved = (seq: string, item: Record<string, unknown>, byTtl = true): D
 });
 const run = (...records: DynamoDBRecord[]) => handler({ Records: records } as DynamoDBStreamEvent, lambdaContext);
 
-const canceled = (...codes: Array<string | { item: Item }>) =>
-  Object.assign(new Error('Transaction cancelled'), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((code) => (typeof code === 'string' ? { Code: code } : { Code: 'ConditionalCheckFailed', Item: marshall({ ...code.item, rolledUp: true }) })),
-  });
-const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-
 /** What each transaction asked for: the rollup's ADDs and the events it flagged. */
 const transactions = () =>
   dynamo.commandCalls(TransactWriteCommand).map((call) => {
@@ -64,58 +57,19 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
 });
 
-describe('metric rollups (AP13)', () => {
-  it('counts an hour’s events in one transaction, flagging each event, then widens min and max', async () => {
+// The rollup's and the archive's rules are test/unit/projections/roll-up-metrics.test.ts's and
+// archive-expired-events.test.ts's; the requests they make, test/unit/adapters/metrics-store.test.ts's
+// and archive-sink.test.ts's. Here: stream records in, batch item failures out.
+describe('metric projector: rollups (AP13)', () => {
+  it('rolls the inserted events of each hour up, and reports nothing', async () => {
     const other = metricEvent('D', 1, '2026-11-24T11');
     const result = await run(inserted('1', a), inserted('2', b), inserted('3', other), inserted('4', c));
     expect(result.batchItemFailures).toEqual([]);
-    expect(transactions()).toEqual([
-      { key: { pk: '$commerce#name_clicks', sk: '$metricRollup_1#hour_2026-11-24T10' }, count: 3, sum: 10.5, ttl: Date.parse('2026-11-24T11:00:00Z') / 1000 + 90 * 86_400, flagged: [a.sk, b.sk, c.sk] },
-      { key: { pk: '$commerce#name_clicks', sk: '$metricRollup_1#hour_2026-11-24T11' }, count: 1, sum: 1, ttl: Date.parse('2026-11-24T12:00:00Z') / 1000 + 90 * 86_400, flagged: [other.sk] },
-    ]);
-    const [flag] = (dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input as TransactWriteCommandInput).TransactItems!.slice(1);
-    expect(flag!.Update!.ConditionExpression).toBe('attribute_exists(#pk) AND attribute_exists(#sk) AND attribute_not_exists(#rolledUp)');
-    expect(flag!.Update!.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
-    expect(rangeUpdates()).toEqual(expect.arrayContaining([
-      ['min', -2, 'attribute_not_exists(#min) OR #min > :min0'],
-      ['max', 7.5, 'attribute_not_exists(#max) OR #max < :max0'],
-      ['min', 1, 'attribute_not_exists(#min) OR #min > :min0'],
-      ['max', 1, 'attribute_not_exists(#max) OR #max < :max0'],
-    ]));
-    expect(rangeUpdates()).toHaveLength(4);
-  });
-
-  it('adds nothing when the same batch is delivered again, but still repairs min and max', async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled('None', { item: a }, { item: b }));
-    const result = await run(inserted('1', a), inserted('2', b));
-    expect(result.batchItemFailures).toEqual([]);
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(ranges()).toEqual([['min', -2], ['max', 5]]);
-  });
-
-  it('counts only the events not yet counted, and leaves expired ones out of min and max', async () => {
-    // a: already counted by an earlier delivery; b: expired and deleted before this delivery; c: new.
-    dynamo.on(TransactWriteCommand).rejectsOnce(canceled('None', { item: a }, 'ConditionalCheckFailed', 'None')).resolves({});
-    const result = await run(inserted('1', a), inserted('2', b), inserted('3', c));
-    expect(result.batchItemFailures).toEqual([]);
     expect(transactions().map(({ count, sum, flagged }) => ({ count, sum, flagged }))).toEqual([
       { count: 3, sum: 10.5, flagged: [a.sk, b.sk, c.sk] },
-      { count: 1, sum: 7.5, flagged: [c.sk] },
+      { count: 1, sum: 1, flagged: [other.sk] },
     ]);
-    expect(ranges()).toEqual([['min', 5], ['max', 7.5]]);
-  });
-
-  it('retries a transaction that lost a race to a concurrent writer', async () => {
-    dynamo.on(TransactWriteCommand).rejectsOnce(canceled('TransactionConflict', 'None')).resolves({});
-    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
-    expect((await run(inserted('1', a))).batchItemFailures).toEqual([]);
-    expect(transactions().map(({ count }) => count)).toEqual([1, 1]);
-  });
-
-  it('splits more than 99 events of one hour over several transactions', async () => {
-    const many = Array.from({ length: 150 }, (_, i) => metricEvent(`E${String(i).padStart(3, '0')}`, 1));
-    await run(...many.map((item, i) => inserted(String(i + 1), item)));
-    expect(transactions().map(({ count, flagged }) => [count, flagged.length])).toEqual([[99, 99], [51, 51]]);
+    expect(ranges()).toHaveLength(4);
   });
 
   it('reports the first record of a failed rollup, and archives only the records before it', async () => {
@@ -136,7 +90,7 @@ describe('metric rollups (AP13)', () => {
   });
 });
 
-describe('archive of expired metric events', () => {
+describe('metric projector: archive of expired metric events', () => {
   it('writes the TTL deletions as ndjson objects per metric and day, keyed by their first record', async () => {
     const result = await run(
       ttlRemoved('100', metricEvent('X', 1, '2026-11-20T10')),
@@ -145,10 +99,7 @@ describe('archive of expired metric events', () => {
     );
     expect(result.batchItemFailures).toEqual([]);
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
-    expect(puts.map(({ Bucket, Key, ContentType }) => ({ Bucket, Key, ContentType }))).toEqual([
-      { Bucket: 'archive-unit', Key: 'metrics/clicks/2026-11-20/100.ndjson', ContentType: 'application/x-ndjson' },
-      { Bucket: 'archive-unit', Key: 'metrics/views/2026-11-20/101.ndjson', ContentType: 'application/x-ndjson' },
-    ]);
+    expect(puts.map(({ Key }) => Key)).toEqual(['metrics/clicks/2026-11-20/100.ndjson', 'metrics/views/2026-11-20/101.ndjson']);
     expect(String(puts[0]!.Body).trimEnd().split('\n').map((line) => JSON.parse(line).eventId)).toEqual(['X', 'Z']);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
