@@ -1,24 +1,7 @@
 import { publicationBatches, type PublishedOrderEvent } from '../domain/order-events.ts';
+import type { OutboxRecord, RelayPorts } from '../ports/orders.ts';
 
-/**
- * What the outbox relay finds on the table's stream, in stream order. `position` is the record's
- * sequence number: what a batch answer names for the stream to retry from.
- */
-export type OutboxRecord =
-  /** A new PENDING order: it needs a settlement request on the order queue. */
-  | { position: string; kind: 'placed'; orderId: string }
-  /** An event appended to an order's log: it goes out on the event bus. */
-  | { position: string; kind: 'event'; event: PublishedOrderEvent };
-
-/** What the relay needs from the outside world; the handler passes the SQS and EventBridge adapters. */
-export interface RelayPorts {
-  /** Puts settlement requests on the order queue; resolves with the order ids it did not take. */
-  enqueueSettlements(orderIds: readonly string[]): Promise<string[]>;
-  /** One PutEvents call (at most one event per order); resolves with the indexes the bus did not take. */
-  publishEvents(events: readonly PublishedOrderEvent[]): Promise<number[]>;
-  /** Told why records are left to the stream's retry. */
-  warn(message: string, details: Record<string, unknown>): void;
-}
+export type { OutboxRecord, RelayPorts } from '../ports/orders.ts';
 
 /**
  * The transactional outbox (decisions 0004 and 0009): every committed PENDING order becomes a

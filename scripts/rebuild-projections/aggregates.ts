@@ -4,6 +4,7 @@ import { ProductSales } from '../../lambdas/model/product-sales.ts';
 import { UserStats } from '../../lambdas/model/user-stats.ts';
 import type { Findings } from './findings.ts';
 import { boardOf, differences, PRODUCT_DEFAULTS, type ProductReadModel, USER_DEFAULTS, type UserReadModel } from './read-models.ts';
+import { AGAIN, retry } from '../../lambdas/domain/retry.ts';
 
 /**
  * Compares the per-user and per-product read models with their expected values and, when asked,
@@ -13,7 +14,8 @@ import { boardOf, differences, PRODUCT_DEFAULTS, type ProductReadModel, USER_DEF
  */
 
 /** Read-compare-write rounds lost to concurrent projector writes before the item is left alone. */
-const RACES = 5;
+/** Re-reads of an item a live projector changed between our read and our repair. */
+const REPAIR_RACES = { attempts: 5, baseMs: 10, capMs: 200 };
 
 /** "As read": the attribute equals the value read, or is absent when it was absent. */
 function asRead<A, V>(ops: { notExists: (attribute: A) => string; eq: (attribute: A, value: V) => string }, attribute: A, read: V | undefined): string {
@@ -28,15 +30,15 @@ async function reconcile<L extends Record<string, unknown>>(steps: {
   report: (changes: string[]) => void;
   apply: boolean;
 }): Promise<'agrees' | 'repaired' | 'reported' | 'contended'> {
-  for (let race = 0; race < RACES; race++) {
+  const outcome = await retry(REPAIR_RACES, async (attempt) => {
     const live = await steps.read();
     const changes = steps.compare(live);
-    if (changes.length === 0) return race === 0 ? 'agrees' : 'repaired';
-    if (race === 0) steps.report(changes);
+    if (changes.length === 0) return attempt === 1 ? 'agrees' : 'repaired';
+    if (attempt === 1) steps.report(changes);
     if (!steps.apply) return 'reported';
-    if (await steps.write(live)) return 'repaired';
-  }
-  return 'contended';
+    return (await steps.write(live)) ? 'repaired' : AGAIN;
+  });
+  return outcome === AGAIN ? 'contended' : outcome;
 }
 
 async function conditioned(write: Promise<unknown>): Promise<boolean> {
