@@ -4,6 +4,7 @@ import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aw
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import { projectRoot } from './settings.ts';
 
@@ -22,6 +23,20 @@ export const bundlingOptions = {
   // Bundled CommonJS dependencies still call require(); give ESM output one.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
 } as const;
+
+/**
+ * The same options for esbuild's JS API: what the sandbox builds its functions with and what
+ * `npm run bench` measures, so both see exactly the deployed bundle.
+ */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: bundlingOptions.format,
+  target: bundlingOptions.target,
+  minify: bundlingOptions.minify,
+  mainFields: [...bundlingOptions.mainFields],
+  banner: { js: bundlingOptions.banner },
+} satisfies BuildOptions;
 
 export interface CommerceFunctionProps {
   /** Source entry relative to the project root, e.g. `lambdas/orders/api.ts`. */
