@@ -59,7 +59,9 @@ await section('order-path', async () => {
   // The tap must see the proxies' requests: it subscribes before the sandbox starts, in this process.
   const tap = new CallTap();
   progress('order path: starting a sandbox (in memory, backstop on demand only)');
-  const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false });
+  // A message whose settlement failed (an init over 10 s on a loaded machine) comes back in 20 s,
+  // not the template's minutes: longer than any settlement's batch window plus run time.
+  const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false, visibilityTimeoutSeconds: 20 });
   try {
     return await orderPath(sandbox, tap, orderSizes);
   } finally {

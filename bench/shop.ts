@@ -67,7 +67,7 @@ export class Shop {
   retried = 0;
 
   /**
-   * One request, sent again up to 4 times on a 5xx: on a loaded machine a burst of cold starts can
+   * One request, sent again up to 9 times on a 5xx: on a loaded machine a burst of cold starts can
    * exceed the sandbox's 10 s init limit. Every request of the bench is idempotent (PUTs; POST
    * /orders with its Idempotency-Key), so a retry never makes a second order.
    */
@@ -79,9 +79,9 @@ export class Shop {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (response.status >= 500 && attempt < 5) {
+      if (response.status >= 500 && attempt < 10) {
         this.retried += 1;
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 1_000 * attempt)));
         continue;
       }
       if (response.status !== status) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
