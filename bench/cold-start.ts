@@ -28,11 +28,20 @@ const BUDGET = { on: 'ratio', direction: 'at most', limit: 1.5 } as const;
 const MINIMAL = 'minimal GetItem handler';
 
 const loader = `
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 await import(process.argv[1]);
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, rssMb: process.memoryUsage().rss / 2 ** 20 }));
+const cpu = process.cpuUsage(c0);
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 }));
 `;
+
+interface Sample {
+  readonly ms: number;
+  /** CPU time of the init (user + system, all threads): what a shared machine's load hardly moves. */
+  readonly cpuMs: number;
+  readonly rssMb: number;
+}
 
 interface Bundle {
   readonly name: string;
@@ -60,7 +69,7 @@ export async function coldStart(options: ColdStartOptions): Promise<ColdStartRes
 
   const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
   progress(`cold start: ${options.rounds} rounds, each loading every bundle in a fresh Node ${version} process`);
-  const samples = new Map<string, Array<{ ms: number; rssMb: number }>>(bundles.map((b) => [b.name, []]));
+  const samples = new Map<string, Sample[]>(bundles.map((b) => [b.name, []]));
   for (let round = 0; round < options.rounds; round++) {
     const order = bundles.map((_, i) => bundles[(i + round) % bundles.length]!);
     for (const b of order) samples.get(b.name)!.push(load(options.node, b.outfile));
@@ -91,6 +100,15 @@ export async function coldStart(options: ColdStartOptions): Promise<ColdStartRes
       ratio: ratios(own.map((s) => s.ms), base.map((s) => s.ms)),
       budget: BUDGET,
       note: `Node ${version}, fresh process per load`,
+    });
+    figures.push({
+      section: 'init CPU',
+      name: b.name,
+      unit: 'ms',
+      value: summarize(own.map((s) => s.cpuMs)),
+      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.cpuMs)) },
+      ratio: ratios(own.map((s) => s.cpuMs), base.map((s) => s.cpuMs)),
+      note: 'user + system CPU of the init: on a loaded machine steadier than the wall time',
     });
     figures.push({
       section: 'init RSS',
@@ -128,7 +146,7 @@ function composition(metafile: Metafile): Record<string, number> {
   );
 }
 
-function load(node: string, outfile: string): { ms: number; rssMb: number } {
+function load(node: string, outfile: string): Sample {
   const env = {
     ...process.env,
     TABLE_NAME: 'bench',
@@ -142,5 +160,5 @@ function load(node: string, outfile: string): { ms: number; rssMb: number } {
     POWERTOOLS_TRACE_ENABLED: 'false',
   };
   const output = execFileSync(node, ['--input-type=module', '-e', loader, outfile], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return JSON.parse(output.trim().split('\n').at(-1)!) as { ms: number; rssMb: number };
+  return JSON.parse(output.trim().split('\n').at(-1)!) as Sample;
 }
