@@ -170,7 +170,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
         unit: 's',
         value: summarize(rows.terminalP99.map((ms) => ms / 1000)),
         budget: { on: 'value', direction: 'at most', limit: 2 },
-        note: `p50 ${summarize(rows.terminalP50.map((ms) => ms / 1000)).median.toFixed(2)} s${notes.length ? `; ${notes.filter((n) => n.includes('not terminal')).join('; ')}` : ''}`,
+        note: [`p50 ${summarize(rows.terminalP50.map((ms) => ms / 1000)).median.toFixed(2)} s`, ...notes.filter((n) => n.includes('not terminal'))].join('; '),
       },
       {
         section: 'order path',
