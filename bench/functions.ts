@@ -15,4 +15,4 @@ export function stackFunctions(): Array<{ name: string; logicalId: string; entry
 }
 
 /** `OrderPipelineSettleOrder4A1B2C3D` → `OrderPipelineSettleOrder`: the logical id without CDK's hash. */
-export const shortName = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+const shortName = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
