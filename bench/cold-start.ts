@@ -1,44 +1,152 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { build } from 'esbuild';
-import { CommerceStack } from '../lib/commerce-stack.ts';
-import { bundlingOptions, ENTRY_METADATA_KEY } from '../lib/function.ts';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../lib/function.ts';
 import { projectRoot } from '../lib/settings.ts';
+import type { Figure } from './figures.ts';
+import { stackFunctions } from './functions.ts';
+import { progress } from './progress.ts';
+import { ratios, summarize } from './stats.ts';
 
 /**
- * Cold-start cost of each function as deployed: bundle size, and the time and memory to load and
- * initialise the bundle in a fresh Node process (module evaluation, SDK clients, config) — the
- * part of a cold start the code controls. Median of RUNS fresh processes.
+ * Cold-start cost of each function as deployed (SPEC §7): bundle size, and the time and memory to
+ * load and initialise the bundle in a fresh Node process (module evaluation, SDK clients, config) —
+ * the part of a cold start the code controls — each compared with a minimal DynamoDB GetItem
+ * handler bundled the same way (bench/minimal-handler.ts) and loaded in the same rounds. A round
+ * loads every bundle once, in an order that rotates from round to round, so drift in the machine's
+ * load hits all of them alike; the ratio is taken round by round.
  */
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-/** The Node.js that loads the bundles: this one, or another to compare with (BENCH_NODE=/usr/bin/node). */
-const NODE = process.env.BENCH_NODE ?? process.execPath;
-
-function entries(): Array<{ name: string; entry: string }> {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new CommerceStack(app, 'Bench', { ephemeral: true });
-  const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-  };
-  return Object.entries(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
-    .map(([name, r]) => ({ name, entry: r.Metadata![ENTRY_METADATA_KEY]! }));
+export interface ColdStartOptions {
+  readonly rounds: number;
+  /** The Node.js that loads the bundles: this one, or another to compare with (BENCH_NODE=/usr/bin/node). */
+  readonly node: string;
 }
 
+const BUDGET = { on: 'ratio', direction: 'at most', limit: 1.5 } as const;
+const MINIMAL = 'minimal GetItem handler';
+
 const loader = `
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 await import(process.argv[1]);
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, rssMb: process.memoryUsage().rss / 2 ** 20 }));
+const cpu = process.cpuUsage(c0);
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 2 ** 20 }));
 `;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+interface Sample {
+  readonly ms: number;
+  /** CPU time of the init (user + system, all threads): what a shared machine's load hardly moves. */
+  readonly cpuMs: number;
+  readonly rssMb: number;
+}
 
-export async function coldStart(): Promise<void> {
-  const outDir = join(projectRoot, '.sandbox', 'bench');
+interface Bundle {
+  readonly name: string;
+  readonly outfile: string;
+  readonly kib: number;
+  /** KiB in the bundle by package (project code as `project`), largest first. */
+  readonly composition: Record<string, number>;
+}
+
+export interface ColdStartResult {
+  readonly figures: Figure[];
+  /** What each bundle is made of, for docs/performance.md and the findings of issue 9. */
+  readonly composition: Record<string, Record<string, number>>;
+}
+
+export async function coldStart(options: ColdStartOptions): Promise<ColdStartResult> {
+  const outDir = join(projectRoot, '.sandbox', 'bench', 'bundles');
   mkdirSync(outDir, { recursive: true });
+  const sources = [
+    { name: MINIMAL, entry: fileURLToPath(new URL('./minimal-handler.ts', import.meta.url)) },
+    ...stackFunctions().map(({ name, entry }) => ({ name, entry: join(projectRoot, entry) })),
+  ];
+  progress(`cold start: bundling ${sources.length} entries with the deploy's esbuild options`);
+  const bundles = await Promise.all(sources.map(({ name, entry }) => bundle(name, entry, outDir)));
+
+  const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
+  progress(`cold start: ${options.rounds} rounds, each loading every bundle in a fresh Node ${version} process`);
+  const samples = new Map<string, Sample[]>(bundles.map((b) => [b.name, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    const order = bundles.map((_, i) => bundles[(i + round) % bundles.length]!);
+    for (const b of order) samples.get(b.name)!.push(load(options.node, b.outfile));
+    progress(`cold start: round ${round + 1}/${options.rounds} done`);
+  }
+
+  const minimal = bundles[0]!;
+  const base = samples.get(MINIMAL)!;
+  const figures: Figure[] = [];
+  const baseKib = summarize([minimal.kib]);
+  for (const b of bundles.slice(1)) {
+    const own = samples.get(b.name)!;
+    figures.push({
+      section: 'bundle',
+      name: b.name,
+      unit: 'KiB',
+      value: summarize([b.kib]),
+      baseline: { name: MINIMAL, value: baseKib },
+      ratio: summarize([b.kib / minimal.kib]),
+      budget: BUDGET,
+    });
+    figures.push({
+      section: 'module init',
+      name: b.name,
+      unit: 'ms',
+      value: summarize(own.map((s) => s.ms)),
+      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.ms)) },
+      ratio: ratios(own.map((s) => s.ms), base.map((s) => s.ms)),
+      budget: BUDGET,
+      note: `Node ${version}, fresh process per load`,
+    });
+    figures.push({
+      section: 'init CPU',
+      name: b.name,
+      unit: 'ms',
+      value: summarize(own.map((s) => s.cpuMs)),
+      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.cpuMs)) },
+      ratio: ratios(own.map((s) => s.cpuMs), base.map((s) => s.cpuMs)),
+      note: 'user + system CPU of the init: on a loaded machine steadier than the wall time',
+    });
+    figures.push({
+      section: 'init RSS',
+      name: b.name,
+      unit: 'MiB',
+      value: summarize(own.map((s) => s.rssMb)),
+      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.rssMb)) },
+      ratio: ratios(own.map((s) => s.rssMb), base.map((s) => s.rssMb)),
+    });
+  }
+  return { figures, composition: Object.fromEntries(bundles.map((b) => [b.name, b.composition])) };
+}
+
+async function bundle(name: string, entry: string, outDir: string): Promise<Bundle> {
+  const outfile = join(outDir, `${name.replace(/\W+/g, '-')}.mjs`);
+  const { metafile } = await build({ ...esbuildOptions, absWorkingDir: projectRoot, entryPoints: [entry], outfile, metafile: true, logLevel: 'silent' });
+  return { name, outfile, kib: statSync(outfile).size / 1024, composition: composition(metafile) };
+}
+
+/** Bytes in the output by package, from esbuild's metafile. */
+function composition(metafile: Metafile): Record<string, number> {
+  const [output] = Object.values(metafile.outputs);
+  const bytes = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    let owner = match?.[1] ?? 'project';
+    if (owner === 'zod' && path.includes('/locales/')) owner = 'zod (locales)';
+    bytes.set(owner, (bytes.get(owner) ?? 0) + bytesInOutput);
+  }
+  return Object.fromEntries(
+    [...bytes]
+      .sort((a, b) => b[1] - a[1])
+      .filter(([, size]) => size >= 1024)
+      .map(([owner, size]) => [owner, Math.round(size / 102.4) / 10]),
+  );
+}
+
+function load(node: string, outfile: string): Sample {
   const env = {
     ...process.env,
     TABLE_NAME: 'bench',
@@ -51,20 +159,6 @@ export async function coldStart(): Promise<void> {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_TRACE_ENABLED: 'false',
   };
-  const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`cold start: ${RUNS} fresh Node ${version} processes per function (median)\n`);
-  console.log('function'.padEnd(34), 'bundle KiB'.padStart(10), 'init ms'.padStart(9), 'RSS MiB'.padStart(9));
-  for (const { name, entry } of entries()) {
-    const outfile = join(outDir, `${name}.mjs`);
-    await build({ ...bundlingOptions, banner: { js: bundlingOptions.banner }, mainFields: [...bundlingOptions.mainFields], entryPoints: [join(projectRoot, entry)], bundle: true, platform: 'node', outfile, logLevel: 'silent' });
-    const samples = Array.from({ length: RUNS }, () =>
-      JSON.parse(execFileSync(NODE, ['--input-type=module', '-e', loader, outfile], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1)!) as { ms: number; rssMb: number },
-    );
-    console.log(
-      name.slice(0, 34).padEnd(34),
-      (statSync(outfile).size / 1024).toFixed(0).padStart(10),
-      median(samples.map((s) => s.ms)).toFixed(1).padStart(9),
-      median(samples.map((s) => s.rssMb)).toFixed(1).padStart(9),
-    );
-  }
+  const output = execFileSync(node, ['--input-type=module', '-e', loader, outfile], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as Sample;
 }

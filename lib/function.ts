@@ -4,6 +4,7 @@ import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aw
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import { defaultsFor } from '../lambdas/tunables.ts';
 import { projectRoot } from './settings.ts';
@@ -23,6 +24,34 @@ export const bundlingOptions = {
   // Bundled CommonJS dependencies still call require(); give ESM output one.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
 } as const;
+
+/**
+ * Packages the bundles take from a module of ours (lib/bundling/) that narrows them to what the
+ * functions use, where esbuild cannot tree-shake the package itself (decision 0010): zod without
+ * its 63 other locales. An alias also catches the package's subpaths (`zod/mini` would become
+ * `./lib/bundling/zod.mjs/mini`), so each subpath the functions import needs its own entry.
+ * Paths are relative to the project root, where both the CDK and the sandbox run esbuild.
+ */
+export const bundleAliases = {
+  zod: './lib/bundling/zod.mjs',
+  'zod/mini': './lib/bundling/zod-mini.mjs',
+} as const;
+
+/**
+ * The same options for esbuild's JS API: what the sandbox builds its functions with and what
+ * `npm run bench` measures, so both see exactly the deployed bundle. Run with the project root as
+ * `absWorkingDir`.
+ */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: bundlingOptions.format,
+  target: bundlingOptions.target,
+  minify: bundlingOptions.minify,
+  mainFields: [...bundlingOptions.mainFields],
+  banner: { js: bundlingOptions.banner },
+  alias: { ...bundleAliases },
+} satisfies BuildOptions;
 
 export interface CommerceFunctionProps {
   /** Source entry relative to the project root, e.g. `lambdas/orders/api.ts`. */
@@ -77,6 +106,8 @@ export class CommerceFunction extends NodejsFunction {
         bundleAwsSDK: true,
         forceDockerBundling: false,
         sourceMap: false,
+        // NodejsFunction has no `alias` (nor plugins): esbuild's own `--alias:pkg=path` flags.
+        esbuildArgs: { '--alias': Object.entries(bundleAliases).map(([pkg, path]) => `${pkg}=${path}`) },
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);

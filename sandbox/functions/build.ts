@@ -2,7 +2,7 @@ import { build, context, type BuildContext, type BuildFailure, type Message, typ
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundlingOptions } from '../../lib/function.ts';
+import { bundlingOptions, esbuildOptions } from '../../lib/function.ts';
 import { projectRoot } from '../../lib/settings.ts';
 import { FunctionBuildError } from '../errors.ts';
 
@@ -79,13 +79,7 @@ export class FunctionBundles {
       entryNames: '[name]/index',
       outExtension: { '.js': '.mjs' },
       absWorkingDir: projectRoot,
-      bundle: true,
-      platform: 'node',
-      format: bundlingOptions.format,
-      target: bundlingOptions.target,
-      minify: bundlingOptions.minify,
-      mainFields: [...bundlingOptions.mainFields],
-      banner: { js: bundlingOptions.banner },
+      ...esbuildOptions,
       metafile: true,
       logLevel: 'silent',
     });

@@ -98,6 +98,15 @@ describe.each(functions)('$entry', (fn) => {
       expect(code()).not.toMatch(RUNTIME_SDK_IMPORT);
     });
 
+    it('carries zod with its English messages only (decision 0010)', () => {
+      expect(code().includes('Invalid input'), 'bundle lacks the English messages').toBe(true);
+      expect(code().includes('Ungültige Eingabe'), 'bundle carries the German locale').toBe(false);
+    });
+
+    it('carries no X-Ray SDK: active tracing needs none in the function (decision 0010)', () => {
+      expect(code().includes('AWS_XRAY_CONTEXT_MISSING'), 'bundle carries the X-Ray SDK').toBe(false);
+    });
+
     const usesTable = grantsOf(template, fn.roleId).some(
       (g) => g.action.startsWith('dynamodb:') && g.resource === `<${tableId}.Arn>`,
     );

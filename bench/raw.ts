@@ -1,0 +1,74 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItemsInput } from '@aws-sdk/client-dynamodb';
+import { pooled } from './shop.ts';
+
+/**
+ * The raw baselines of SPEC §7, on the same DynamoDB Local as the sandbox, straight from this
+ * process (no gateway, function or proxy in between): a copy of the table (same keys, GSIs and
+ * stream, nobody reading it) receives transactions of the shape the functions sent — captured by
+ * the bench from a real order — on fresh keys.
+ */
+export class RawTable {
+  private constructor(
+    private readonly client: DynamoDBClient,
+    readonly name: string,
+  ) {}
+
+  static async copyOf(endpoint: string, tableName: string): Promise<RawTable> {
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const name = `${tableName}-bench-raw-${Date.now().toString(36)}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: Table!.KeySchema,
+        AttributeDefinitions: Table!.AttributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(Table!.GlobalSecondaryIndexes?.length
+          ? { GlobalSecondaryIndexes: Table!.GlobalSecondaryIndexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
+          : {}),
+        ...(Table!.StreamSpecification ? { StreamSpecification: Table!.StreamSpecification } : {}),
+      }),
+    );
+    return new RawTable(client, name);
+  }
+
+  private sequence = 0;
+
+  /** The captured transaction itself, every item's partition key made fresh: one latency in ms. */
+  async replay(captured: TransactWriteItemsInput): Promise<number> {
+    const input = this.fresh(captured, false);
+    const t0 = performance.now();
+    await this.client.send(new TransactWriteItemsCommand(input));
+    return performance.now() - t0;
+  }
+
+  /**
+   * `count` transactions of the captured one's shape at `concurrency`: as many actions, each a
+   * conditional Put of a fresh item as large as what the action wrote (an Update or ConditionCheck
+   * becomes its key plus its values). Resolves with transactions per second.
+   */
+  async throughput(captured: TransactWriteItemsInput, count: number, concurrency: number): Promise<number> {
+    const inputs = Array.from({ length: count }, () => this.fresh(captured, true));
+    const t0 = performance.now();
+    await pooled(inputs, concurrency, (input) => this.client.send(new TransactWriteItemsCommand(input)));
+    return count / ((performance.now() - t0) / 1000);
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private fresh(captured: TransactWriteItemsInput, asPuts: boolean): TransactWriteItemsInput {
+    const n = ++this.sequence;
+    const TransactItems = (structuredClone(captured.TransactItems) ?? []).map((action) => {
+      const [kind, detail] = Object.entries(action)[0] as [string, any];
+      const target: Record<string, AttributeValue> = kind === 'Put' ? detail.Item : detail.Key;
+      const pk = { S: `${target['pk']?.S ?? ''}#raw${n}` };
+      if (!asPuts) return { [kind]: { ...detail, TableName: this.name, [kind === 'Put' ? 'Item' : 'Key']: { ...target, pk } } };
+      const values = Object.fromEntries(Object.entries((detail.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>).map(([name, value]) => [`v_${name.slice(1)}`, value]));
+      const item = kind === 'Put' ? { ...target, pk } : { ...values, ...target, pk };
+      return { Put: { TableName: this.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    });
+    return { TransactItems };
+  }
+}
