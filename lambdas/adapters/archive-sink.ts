@@ -3,14 +3,13 @@ import { config } from '../config.ts';
 import { awsClientOptions } from './client-options.ts';
 import type { ArchiveObject } from '../domain/metrics.ts';
 import type { ArchiveSink } from '../ports/metrics.ts';
-import { tracer } from '../observability.ts';
 
 /**
  * The cold-storage archive: S3 bucket ARCHIVE_BUCKET. The SDK takes the endpoint from
  * AWS_ENDPOINT_URL_S3 itself but has no variable for path-style addressing, which local S3
  * emulators (the sandbox's fauxqs) need; in AWS the variable is unset and virtual-hosted style is used.
  */
-const s3 = tracer.captureAWSv3Client(new S3Client({ ...awsClientOptions, forcePathStyle: config.s3ForcePathStyle }));
+const s3 = new S3Client({ ...awsClientOptions, forcePathStyle: config.s3ForcePathStyle });
 
 /** Writes (or, for a redelivered batch, rewrites) one archive object. */
 export async function putArchiveObject(object: ArchiveObject): Promise<void> {
