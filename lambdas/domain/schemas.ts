@@ -1,5 +1,4 @@
-// The namespace import lets esbuild drop the parts of zod the schemas never use (decision 0010).
-import * as z from 'zod';
+import { z } from 'zod';
 import { jsonNodes } from './json-nodes.ts';
 import { ORDER_STATUSES } from './order-rules.ts';
 
