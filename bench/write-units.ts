@@ -127,8 +127,8 @@ function valueSize(value: AttributeValue): number {
 /**
  * The lower bound of write units for one confirmed 1-line order, API + settlement + projections,
  * item by item: what SPEC §1–§3 require to be written, nothing else, every item ≤ 1 KB, every
- * index projecting ALL. PROVISIONAL: issue 9 part 3 documents the lower bound in
- * docs/data-model.md; until then the bench compares with this list (docs/performance.md).
+ * index projecting ALL. docs/data-model.md ("Write cost of an order") gives each item's reason;
+ * keep the two lists the same.
  */
 export const WRITE_FLOOR: ReadonlyArray<{ readonly write: string; readonly units: number }> = [
   { write: 'placement transaction: order PENDING, OrderPlaced event, idempotency record (3 × 2)', units: 6 },

@@ -83,7 +83,7 @@ export interface RecordedMetricEvent extends MetricEvent {
 
 /**
  * Turns accepted input into events: server time when `at` is missing, UTC instants, the hour
- * bucket and an id. An `at` outside [now − 7 days, now + 5 min] is refused (400, one detail per
+ * bucket and an id. An `at` outside [now − 7 days, now + 5 min] is refused (a ValidationError, one detail per
  * event): a late event still counts in its own hour, but a far-past one would rewrite history and
  * a future one is a client's clock error.
  */
