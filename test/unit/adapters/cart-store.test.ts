@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cartStore } from '../../../lambdas/adapters/cart-store.ts';
@@ -67,5 +67,23 @@ describe('cartStore.writeChange', () => {
     expect(await cartStore.writeChange('user-1', plan)).toBe('contended');
     dynamo.on(TransactWriteCommand).rejects(canceled(['ValidationError']));
     await expect(cartStore.writeChange('user-1', plan)).rejects.toThrow(/canceled/);
+  });
+});
+
+describe('cartStore.removeOrderedLines', () => {
+  it('removes each ordered line only while it is unchanged; a line changed since the order stays', async () => {
+    const cartLines = [
+      { productId: 'p1', quantity: 1, addedAt: '2026-11-24T09:00:00.000Z' },
+      { productId: 'p2', quantity: 3, addedAt: '2026-11-24T09:01:00.000Z' },
+    ];
+    dynamo.on(DeleteCommand).resolves({});
+    dynamo
+      .on(DeleteCommand, { Key: { pk: '$commerce#userId_u1', sk: '$cartItem_1#productId_p2' } })
+      .rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    await cartStore.removeOrderedLines('u1', cartLines);
+    const deletes = dynamo.commandCalls(DeleteCommand).map((call) => call.args[0].input);
+    expect(deletes.map((input) => input.Key!.sk)).toEqual(['$cartItem_1#productId_p1', '$cartItem_1#productId_p2']);
+    expect(deletes[0]!.ConditionExpression).toBe('#quantity = :quantity0 AND #addedAt = :addedAt0');
+    expect(deletes[0]!.ExpressionAttributeValues).toEqual({ ':quantity0': 1, ':addedAt0': '2026-11-24T09:00:00.000Z' });
   });
 });

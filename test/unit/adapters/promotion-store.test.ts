@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { promotionStore } from '../../../lambdas/adapters/promotion-store.ts';
@@ -33,5 +33,15 @@ describe('promotionStore.putTerms', () => {
     await put({ amountOffCents: 500 });
     const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.UpdateExpression).toMatch(/REMOVE #percentOff, #validUntil, #maxRedemptions$/);
+  });
+});
+
+describe('promotionStore.promotion', () => {
+  it('reads a code consistently when settlement asks, so a redemption is judged on the latest count', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { __edb_e__: 'promotion', __edb_v__: '1', code: 'SAVE10', percentOff: 10, redemptions: 1, updatedAt: 'u' } });
+    expect(await promotionStore.promotion('SAVE10', { consistent: true })).toMatchObject({ code: 'SAVE10', percentOff: 10 });
+    const read = dynamo.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(read.Key).toEqual({ pk: '$commerce#code_SAVE10', sk: '$promotion_1' });
+    expect(read.ConsistentRead).toBe(true);
   });
 });
