@@ -17,7 +17,8 @@ function parse(declared: Variable, raw: string): string | number | boolean | Err
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) return new Error('must be a number');
   if (declared.integer && !Number.isInteger(value)) return new Error('must be an integer');
-  if (value < declared.min || (declared.max !== undefined && value > declared.max)) return new Error(`must be within ${declared.min}…${declared.max ?? '∞'}`);
+  const tooBig = declared.max !== undefined && value > declared.max;
+  if (value < declared.min || tooBig) return new Error(`must be within ${declared.min}…${declared.max ?? '∞'}`);
   return value;
 }
 

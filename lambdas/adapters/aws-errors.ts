@@ -31,6 +31,20 @@ export function isConditionFailure(error: unknown): boolean {
   return mentions(error, 'ConditionalCheckFailed');
 }
 
+/**
+ * Runs a conditional write: true when it was written, false when its condition failed (the item was
+ * not as the writer expected); any other failure is thrown.
+ */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Another transaction held one of the items: try again shortly. */
 export function isTransactionConflict(error: unknown): boolean {
   return mentions(error, 'TransactionConflict');

@@ -1,5 +1,5 @@
 import { config } from '../config.ts';
-import { isConditionFailure } from './aws-errors.ts';
+import { conditionHeld } from './aws-errors.ts';
 import { firstIdAt } from '../domain/order-ids.ts';
 import { allShards } from '../domain/sharding.ts';
 import { Order, type OrderItem } from '../model/order.ts';
@@ -38,15 +38,11 @@ export async function oldestPendingOrder(): Promise<OrderItem | undefined> {
  * attributes given), so it stays in the pending index. Returns false if it is no longer PENDING.
  */
 export async function markRedriven(orderId: string, now: string): Promise<boolean> {
-  try {
-    await Order.patch({ orderId })
+  return conditionHeld(
+    Order.patch({ orderId })
       .add({ redriveCount: 1 })
       .set({ redrivenAt: now })
       .where(({ status }, { eq }) => eq(status, 'PENDING'))
-      .go({ response: 'none' });
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+      .go({ response: 'none' }),
+  );
 }

@@ -7,7 +7,7 @@ import { Order } from '../model/order.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
 import { UserStats as UserStatsEntity } from '../model/user-stats.ts';
-import { isConditionFailure } from './aws-errors.ts';
+import { conditionHeld } from './aws-errors.ts';
 
 /** The order in a stream record's new image; null for any other item. */
 export function orderChangeOfImage(image: unknown): OrderChange | null {
@@ -29,17 +29,12 @@ export function orderChangeOfImage(image: unknown): OrderChange | null {
  * (a replayed PENDING never overwrites CONFIRMED). Idempotent.
  */
 export async function upsertHistory(userId: string, summary: OrderSummary): Promise<'recorded' | 'superseded'> {
-  try {
-    await UserOrder.put({ userId, ...summary })
-      .where((attr, { notExists, eq }) =>
-        summary.status === 'PENDING' ? notExists(attr.orderId) : `${notExists(attr.orderId)} OR ${eq(attr.status, 'PENDING')}`,
-      )
-      .go();
-    return 'recorded';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'superseded';
-    throw error;
-  }
+  const put = UserOrder.put({ userId, ...summary })
+    .where((attr, { notExists, eq }) =>
+      summary.status === 'PENDING' ? notExists(attr.orderId) : `${notExists(attr.orderId)} OR ${eq(attr.status, 'PENDING')}`,
+    )
+    .go();
+  return (await conditionHeld(put)) ? 'recorded' : 'superseded';
 }
 
 /**
@@ -70,16 +65,11 @@ export async function readRecentOrders(userId: string): Promise<{ orders: OrderS
 
 /** Replaces the recent orders if nobody changed them since `version` was read (optimistic concurrency). */
 export async function saveRecentOrders(userId: string, orders: OrderSummary[], version: number | undefined): Promise<'saved' | 'raced'> {
-  try {
-    await UserStatsEntity.update({ userId })
-      .set({ recentOrders: orders, version: (version ?? 0) + 1 })
-      .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
-      .go();
-    return 'saved';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'raced';
-    throw error;
-  }
+  const update = UserStatsEntity.update({ userId })
+    .set({ recentOrders: orders, version: (version ?? 0) + 1 })
+    .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
+    .go();
+  return (await conditionHeld(update)) ? 'saved' : 'raced';
 }
 
 export const orderHistory: OrderHistory = { record: upsertHistory };

@@ -5,7 +5,7 @@ import { ProductSales } from '../model/product-sales.ts';
 import { commerce } from '../model/service.ts';
 import { TopProducts } from '../model/top-products.ts';
 import { batchGetAll } from './batch-get.ts';
-import { isConditionFailure } from './aws-errors.ts';
+import { conditionHeld } from './aws-errors.ts';
 
 /** The one board the projection keeps. */
 const BOARD = 'top';
@@ -61,16 +61,11 @@ export async function readTopProductsBoard(): Promise<{ products: RankedProduct[
 
 /** Replaces the board if nobody changed it since `version` was read; 'raced' when someone did. */
 export async function saveTopProducts(products: RankedProduct[], version: number | undefined): Promise<'saved' | 'raced'> {
-  try {
-    await TopProducts.update({ board: BOARD })
-      .set({ products, version: (version ?? 0) + 1, schemaVersion: 1 })
-      .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
-      .go();
-    return 'saved';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'raced';
-    throw error;
-  }
+  const update = TopProducts.update({ board: BOARD })
+    .set({ products, version: (version ?? 0) + 1, schemaVersion: 1 })
+    .where((attr, { notExists, eq }) => (version === undefined ? notExists(attr.version) : eq(attr.version, version)))
+    .go();
+  return (await conditionHeld(update)) ? 'saved' : 'raced';
 }
 
 export const productSalesLedger: ProductSalesLedger = { count: countOrderSales, unitsSold: getUnitsSold };

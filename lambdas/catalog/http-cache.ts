@@ -1,4 +1,4 @@
-import { etagOf, isNotModified } from '../domain/etag.ts';
+import { etagOf, isNotModified } from '../http/etag.ts';
 import { header, type HttpEvent } from '../http/request.ts';
 import { json, type HttpResult } from '../http/respond.ts';
 

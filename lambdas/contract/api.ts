@@ -1,5 +1,5 @@
 import openApi from '../../contracts/openapi.json' with { type: 'json' };
-import { etagOf, isNotModified } from '../domain/etag.ts';
+import { etagOf, isNotModified } from '../http/etag.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import type { HttpEvent } from '../http/request.ts';
 import type { HttpResult } from '../http/respond.ts';

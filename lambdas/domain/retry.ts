@@ -32,7 +32,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * `policy.attempts` times, waiting a jittered backoff between calls. Answers AGAIN when the last
  * attempt did too: what giving up means (an outcome, an error) is the caller's to say.
  */
-export async function retry<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T | Again>, wait: (ms: number) => Promise<void> = sleep): Promise<T | Again> {
+export async function retry<T>(
+  policy: RetryPolicy,
+  attempt: (n: number) => Promise<T | Again>,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<T | Again> {
   for (let n = 1; ; n++) {
     const result = await attempt(n);
     if (result !== AGAIN || n >= policy.attempts) return result;

@@ -1,4 +1,4 @@
-import { isConditionFailure } from '../../lambdas/adapters/aws-errors.ts';
+import { conditionHeld } from '../../lambdas/adapters/aws-errors.ts';
 import { getUnitsSold, readTopProductsBoard, saveTopProducts } from '../../lambdas/adapters/sales-store.ts';
 import { ProductSales } from '../../lambdas/model/product-sales.ts';
 import { UserStats } from '../../lambdas/model/user-stats.ts';
@@ -41,16 +41,6 @@ async function reconcile<L extends Record<string, unknown>>(steps: {
   return outcome === AGAIN ? 'contended' : outcome;
 }
 
-async function conditioned(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
 /** The stats the projector reads back: only the fields it projects, recent orders in their stored shape. */
 const userFields = (stats: Record<string, unknown> | undefined) =>
   stats && {
@@ -66,7 +56,7 @@ export async function reconcileUser(userId: string, expected: UserReadModel, fin
     report: (changes) => findings.difference('userStats', `${userId}: ${changes.join(', ')}`),
     apply,
     write: (live) =>
-      conditioned(
+      conditionHeld(
         UserStats.update({ userId })
           // A new version: a projector holding the old one reads again before rewriting recent orders.
           .set({ ...expected, version: (live?.version ?? 0) + 1 })
@@ -85,7 +75,7 @@ export async function reconcileProduct(productId: string, expected: ProductReadM
     report: (changes) => findings.difference('productSales', `${productId}: ${changes.join(', ')}`),
     apply,
     write: (live) =>
-      conditioned(
+      conditionHeld(
         ProductSales.update({ productId })
           .set({ ...expected, schemaVersion: 1 })
           .where((attr, ops) => `${asRead(ops, attr.unitsSold, live?.unitsSold)} AND ${asRead(ops, attr.revenueCents, live?.revenueCents)}`)

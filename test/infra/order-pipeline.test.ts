@@ -60,10 +60,10 @@ describe('queues', () => {
 });
 
 describe('order queue → settle-order worker', () => {
-  it('polls small batches quickly, reports per-message failures and caps its concurrency', () => {
+  it('polls small batches without a batching window, reports per-message failures and caps its concurrency', () => {
+    expect(sqsMapping.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
     expect(sqsMapping.Properties).toMatchObject({
       BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: settings.settlementMaxConcurrency },
     });

@@ -114,7 +114,7 @@ describe('the topology read from the template', () => {
     const sqs = mappings.find((mapping) => mapping.kind === 'sqs')!;
     const projector = functions.find((fn) => fn.entry === 'lambdas/projections/project-orders.ts')!;
     const stream = mappings.find((mapping) => mapping.kind === 'dynamodb-stream' && mapping.functionLogicalId === projector.logicalId)!;
-    expect(sqs).toMatchObject({ batchSize: 10, batchingWindowSeconds: 1, reportBatchItemFailures: true, maximumConcurrency: 5 });
+    expect(sqs).toMatchObject({ batchSize: 10, batchingWindowSeconds: 0, reportBatchItemFailures: true, maximumConcurrency: 5 });
     expect(stream).toMatchObject({
       startingPosition: 'TRIM_HORIZON',
       batchSize: 100,

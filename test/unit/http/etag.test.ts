@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { etagOf, isNotModified } from '../../../lambdas/domain/etag.ts';
+import { etagOf, isNotModified } from '../../../lambdas/http/etag.ts';
 
 describe('etagOf', () => {
   it('is a strong, quoted tag that only equal bodies share', () => {
