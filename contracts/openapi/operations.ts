@@ -75,7 +75,6 @@ const errors = {
 /** The 409s: CONFLICT is a lost race worth a retry; the others name what the client must change. */
 const conflicts = {
   race: body.errorSchema('Conflict', ['CONFLICT']),
-  productRace: body.errorSchema('ConcurrentUpdate', ['CONCURRENT_UPDATE']),
   emailTaken: body.errorSchema('EmailTakenOrConflict', ['EMAIL_TAKEN', 'CONFLICT']),
   keyReused: body.errorSchema('IdempotencyKeyReused', ['IDEMPOTENCY_KEY_REUSED']),
 };
@@ -162,7 +161,7 @@ export const operations: Record<string, Route> = {
     access: 'admin',
     body: putProductSchema,
     ok: { status: '200', description: 'The product as stored', schema: body.productSchema },
-    conflict: { description: 'CONCURRENT_UPDATE: the product kept changing concurrently; retry', schema: conflicts.productRace },
+    conflict: { description: 'CONFLICT: the product kept changing concurrently; retry', schema: conflicts.race },
   },
   'PUT /products/{productId}/inventory/{warehouseId}': {
     operationId: 'putInventory',

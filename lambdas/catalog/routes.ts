@@ -43,7 +43,7 @@ export async function putProductRoute(event: HttpEvent, ports: CatalogRoutePorts
   const productId = pathId(event, 'productId');
   const body = jsonBody(event, putProductSchema);
   const put = await putProduct({ product: { productId, ...body } }, { products: ports.store, cache: ports.reads, now: ports.now });
-  if (put.outcome === 'contended') throw new ConflictError('The product is being changed concurrently; retry', 'CONCURRENT_UPDATE');
+  if (put.outcome === 'contended') throw new ConflictError('The product is being changed concurrently; retry');
   return json(200, productView(put.product));
 }
 

@@ -101,12 +101,12 @@ describe('PUT /products/{productId}', () => {
     expect(parseBody(await getProduct('p-rewrite'))).toMatchObject({ name: 'Renamed', priceCents: 700 });
   });
 
-  it('answers 409 CONCURRENT_UPDATE when concurrent writers keep getting there first', async () => {
+  it('answers 409 CONFLICT (SPEC §4) when concurrent writers keep getting there first', async () => {
     const { catalog, putProduct } = setup();
     catalog.contend = 99;
     const conflict = await putProduct('p-race', { name: 'Bowl', priceCents: 100 });
     expect(conflict.statusCode).toBe(409);
-    expect(parseBody(conflict).error.code).toBe('CONCURRENT_UPDATE');
+    expect(parseBody(conflict).error.code).toBe('CONFLICT');
   });
 
   it('refuses more than 10 or repeated categories before writing', async () => {
