@@ -6,7 +6,8 @@ import { commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
-import { redrivePendingOrders, type BackstopPorts } from './redrive-pending.ts';
+import type { BackstopPorts } from '../ports/orders.ts';
+import { redrivePendingOrders } from './redrive-pending.ts';
 
 const ports: BackstopPorts = {
   pendingOrdersCreatedBefore,

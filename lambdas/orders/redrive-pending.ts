@@ -1,8 +1,6 @@
 import { rejectionEvents } from '../domain/order-rules.ts';
 import type { BackstopPorts } from '../ports/orders.ts';
 
-export type { BackstopPorts } from '../ports/orders.ts';
-
 export interface BackstopPolicy {
   /** An order PENDING this long is stuck (PENDING_ORDER_TIMEOUT_SECONDS). */
   timeoutSeconds: number;

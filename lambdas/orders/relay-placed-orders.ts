@@ -3,7 +3,8 @@ import { publishOrderEvents } from '../adapters/order-event-bus.ts';
 import { enqueueSettlements } from '../adapters/order-queue.ts';
 import { outboxRecordOf } from '../adapters/outbox-records.ts';
 import { logger } from '../observability.ts';
-import { relayOutbox, type RelayPorts } from './relay.ts';
+import type { RelayPorts } from '../ports/orders.ts';
+import { relayOutbox } from './relay.ts';
 
 const ports: RelayPorts = {
   enqueueSettlements,

@@ -1,8 +1,6 @@
 import { publicationBatches, type PublishedOrderEvent } from '../domain/order-events.ts';
 import type { OutboxRecord, RelayPorts } from '../ports/orders.ts';
 
-export type { OutboxRecord, RelayPorts } from '../ports/orders.ts';
-
 /**
  * The transactional outbox (decisions 0004 and 0009): every committed PENDING order becomes a
  * settlement request, and every appended order event is published, at least once and in order per

@@ -11,7 +11,8 @@ import { commitConfirmation, commitRejection } from '../adapters/settlement-stor
 import { config } from '../config.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
-import { giveUpOnOrder, settleOrder, type SettlementPorts } from './settle.ts';
+import type { SettlementPorts } from '../ports/orders.ts';
+import { giveUpOnOrder, settleOrder } from './settle.ts';
 import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {

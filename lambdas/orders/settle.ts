@@ -12,8 +12,6 @@ import { discountFor } from '../domain/promotions.ts';
 import { AGAIN, type Again, retry } from '../domain/retry.ts';
 import type { CommitResult, PaymentRecord, SettlementPorts } from '../ports/orders.ts';
 
-export type { SettlementPorts } from '../ports/orders.ts';
-
 export type SettlementResult = 'confirmed' | 'rejected' | 'already-settled';
 
 export class OrderNotFoundError extends Error {

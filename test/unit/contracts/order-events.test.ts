@@ -13,7 +13,8 @@ import type { OrderItem } from '../../../lambdas/model/order.ts';
 import type { ProductItem } from '../../../lambdas/model/product.ts';
 import type { PromotionItem } from '../../../lambdas/model/promotion.ts';
 import { handler as relay } from '../../../lambdas/orders/relay-placed-orders.ts';
-import { settleOrder, type SettlementPorts } from '../../../lambdas/orders/settle.ts';
+import { settleOrder } from '../../../lambdas/orders/settle.ts';
+import type { SettlementPorts } from '../../../lambdas/ports/orders.ts';
 import { contractTypes, contractViolations } from '../../event-contracts.ts';
 import { lambdaContext } from '../lambda-events.ts';
 

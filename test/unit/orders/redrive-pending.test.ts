@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CommitResult } from '../../../lambdas/ports/orders.ts';
 import { ulid } from 'ulid';
 import type { Order } from '../../../lambdas/domain/order-rules.ts';
-import { redrivePendingOrders, type BackstopPorts } from '../../../lambdas/orders/redrive-pending.ts';
+import { redrivePendingOrders } from '../../../lambdas/orders/redrive-pending.ts';
+import type { BackstopPorts } from '../../../lambdas/ports/orders.ts';
 
 const MINUTE = 60_000;
 const policy = { timeoutSeconds: 300, maxRedrives: 3 };

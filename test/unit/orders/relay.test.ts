@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PublishedOrderEvent } from '../../../lambdas/domain/order-events.ts';
-import { type OutboxRecord, relayOutbox, type RelayPorts } from '../../../lambdas/orders/relay.ts';
+import { relayOutbox } from '../../../lambdas/orders/relay.ts';
+import type { OutboxRecord, RelayPorts } from '../../../lambdas/ports/orders.ts';
 
 const event = (orderId: string, seq: number, position: string): OutboxRecord => ({
   position,

@@ -5,7 +5,8 @@ import type { WarehouseStock } from '../../../lambdas/domain/order-rules.ts';
 import type { Product } from '../../../lambdas/domain/catalog.ts';
 import type { Order } from '../../../lambdas/domain/order-rules.ts';
 import type { Promotion } from '../../../lambdas/domain/promotions.ts';
-import { OrderNotFoundError, settleOrder, type SettlementPorts } from '../../../lambdas/orders/settle.ts';
+import { OrderNotFoundError, settleOrder } from '../../../lambdas/orders/settle.ts';
+import type { SettlementPorts } from '../../../lambdas/ports/orders.ts';
 
 interface FakePromotion {
   percentOff?: number;
