@@ -128,7 +128,7 @@ export const orderEventsSchema = z
     items: z.array(
       z.strictObject({
         seq: z.number().int().min(1),
-        type: z.string().meta({ description: 'OrderPlaced, InventoryReserved, PaymentAuthorized, OrderConfirmed, OrderRejected, …' }),
+        type: z.string().meta({ description: 'OrderPlaced, OrderConfirmed, OrderRejected (logs of orders confirmed before decision 0012 also hold InventoryReserved and PaymentAuthorized), …' }),
         at: timestamp,
         data: freeForm,
       }),

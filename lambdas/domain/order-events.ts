@@ -8,7 +8,10 @@
 /** `source` of every published order event. */
 export const ORDER_EVENTS_SOURCE = 'commerce.orders';
 
-/** Every event type an order's log can hold, in the order they can occur. */
+/**
+ * Every event type an order's log can hold, in the order they can occur. InventoryReserved and
+ * PaymentAuthorized are only in the logs of orders confirmed before decision 0012.
+ */
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'InventoryReserved', 'PaymentAuthorized', 'OrderConfirmed', 'OrderRejected'] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 

@@ -140,18 +140,19 @@ export function orderTotals(subtotalCents: number, discountCents: number): Order
   return { subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
 }
 
-/** Events appended when an order is confirmed, numbered after the order's last event. */
+/**
+ * The event appended when an order is confirmed, numbered after the order's last event. One event
+ * for one state change (decision 0012): the stock it took and the payment it authorized are data of
+ * OrderConfirmed, not events of their own; logs written before hold InventoryReserved and
+ * PaymentAuthorized as well, and stay readable.
+ */
 export function confirmationEvents(
   lastSeq: number,
   allocations: Allocation[],
   payment: { reference: string; amountCents: number },
   totals: OrderTotals & { promotionCode?: string },
 ): OrderEventDraft[] {
-  return [
-    { seq: lastSeq + 1, type: 'InventoryReserved', data: { allocations } },
-    { seq: lastSeq + 2, type: 'PaymentAuthorized', data: { ...payment } },
-    { seq: lastSeq + 3, type: 'OrderConfirmed', data: { ...totals } },
-  ];
+  return [{ seq: lastSeq + 1, type: 'OrderConfirmed', data: { ...totals, allocations, payment: { ...payment } } }];
 }
 
 export function rejectionEvents(lastSeq: number, reason: RejectionReason): OrderEventDraft[] {

@@ -43,7 +43,7 @@ describe('promotions (AP15)', () => {
     expect(await settled(token, a.body.orderId)).toMatchObject({ status: 'CONFIRMED', promotionCode: percent, subtotalCents: 1998, discountCents: 199, totalCents: 1799 });
     expect(await settled(token, b.body.orderId)).toMatchObject({ status: 'CONFIRMED', promotionCode: amount, subtotalCents: 999, discountCents: 500, totalCents: 499 });
     const events = (await call('GET', `/orders/${a.body.orderId}/events`, { token })).body.items;
-    expect(events.find((e: { type: string }) => e.type === 'PaymentAuthorized').data.amountCents).toBe(1799);
+    expect(events.find((e: { type: string }) => e.type === 'OrderConfirmed').data.payment.amountCents).toBe(1799);
     expect((await call('GET', '/me', { token })).body.stats).toEqual({ orderCount: 2, lifetimeValueCents: 1799 + 499 });
 
     // Changing the terms keeps the count the settlements made.

@@ -88,15 +88,19 @@ describe('allocateStock', () => {
 });
 
 describe('order events', () => {
-  it('numbers confirmation events after the last one, the last one carrying the totals', () => {
+  it('one event for one state change: OrderConfirmed, numbered after the last one, with the totals, the stock taken and the payment', () => {
     const totals = orderTotals(100, 10);
-    const events = confirmationEvents(1, [], { reference: 'r', amountCents: 90 }, { ...totals, promotionCode: 'SAVE10' });
-    expect(events.map((e) => [e.seq, e.type])).toEqual([
-      [2, 'InventoryReserved'],
-      [3, 'PaymentAuthorized'],
-      [4, 'OrderConfirmed'],
-    ]);
-    expect(events[2]!.data).toEqual({ subtotalCents: 100, discountCents: 10, totalCents: 90, promotionCode: 'SAVE10' });
+    const allocations = [{ productId: 'p1', warehouseId: 'w1', quantity: 1 }];
+    const events = confirmationEvents(1, allocations, { reference: 'r', amountCents: 90 }, { ...totals, promotionCode: 'SAVE10' });
+    expect(events.map((e) => [e.seq, e.type])).toEqual([[2, 'OrderConfirmed']]);
+    expect(events[0]!.data).toEqual({
+      subtotalCents: 100,
+      discountCents: 10,
+      totalCents: 90,
+      promotionCode: 'SAVE10',
+      allocations,
+      payment: { reference: 'r', amountCents: 90 },
+    });
   });
 
   it('records the rejection reason', () => {

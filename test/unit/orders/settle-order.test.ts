@@ -66,7 +66,7 @@ describe('settle-order worker', () => {
     expect(adapters.commitConfirmation).toHaveBeenCalledTimes(1);
     const confirmation = adapters.commitConfirmation.mock.calls[0]![0];
     expect(confirmation.totals).toMatchObject({ totalCents: 700 });
-    expect(confirmation.events.map((event) => event.type)).toEqual(['InventoryReserved', 'PaymentAuthorized', 'OrderConfirmed']);
+    expect(confirmation.events.map((event) => event.type)).toEqual(['OrderConfirmed']);
   });
 
   it('rejects the order SETTLEMENT_FAILED on its last delivery, so a dead-lettered order is never left PENDING', async () => {
