@@ -10,7 +10,7 @@ recent orders, each product's sales, the top-products board — from the orders 
 order item is the head of its event log, checked against its last event), compares them with the
 live read models and reports the differences (counts and the first examples). Without --dry-run it
 also writes what differs, each write conditioned on the item being as it was read, keeping the
-projector's idempotency guards (counted flags, sales marks, versions) in step. Users and products
+projector's idempotency guards (a confirmed order's history item, versions) in step. Users and products
 with an order that changed during the run are left to the projector and reported.
 
 Parallel Scan segments, progress on stderr. Resumable: a checkpoint (segments and what they added

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderSummary } from '../domain/order-rules.ts';
 import type { OrderChange } from '../domain/projections.ts';
-import type { OrderHistory, UserStats } from '../ports/projections.ts';
+import type { ConfirmedOrder, ConfirmedOrders, OrderHistory, UserStats } from '../ports/projections.ts';
 import { Order } from '../model/order.ts';
 import { commerce } from '../model/service.ts';
 import { UserOrder } from '../model/user-order.ts';
@@ -38,23 +38,43 @@ export async function upsertHistory(userId: string, summary: OrderSummary): Prom
 }
 
 /**
- * Adds a confirmed order to the user's count and lifetime value exactly once: the history item's
- * `counted` flag and the stats increment commit together, so a redelivered record adds nothing.
+ * A confirmed order's read models in one transaction (docs/data-model.md, "Write cost of an
+ * order"): item 0 is the history entry, put CONFIRMED only while the history has it PENDING or not
+ * at all — the exactly-once guard, so a redelivered record fails it and adds nothing; item 1 the
+ * user's count and lifetime value, with the recent orders when they change (at the version read);
+ * then each product's units and revenue.
  */
-export async function countConfirmedOrder(userId: string, orderId: string, totalCents: number): Promise<'counted' | 'already-counted'> {
+export async function recordConfirmedOrder(order: ConfirmedOrder): Promise<'recorded' | 'already-recorded' | 'raced' | 'contended'> {
+  const { userId, summary, recentOrders, sales } = order;
   const { canceled, data } = await commerce.transaction
-    .write(({ userOrder, userStats }) => [
+    .write(({ userOrder, userStats, productSales }) => [
       userOrder
-        .patch({ userId, orderId })
-        .set({ counted: true })
-        .where(({ counted }, { notExists }) => notExists(counted))
+        .put({ userId, ...summary })
+        .where((attr, { notExists, eq }) => `${notExists(attr.orderId)} OR ${eq(attr.status, 'PENDING')}`)
         .commit(),
-      userStats.update({ userId }).add({ orderCount: 1, lifetimeValueCents: totalCents }).commit(),
+      recentOrders
+        ? userStats
+            .update({ userId })
+            .add({ orderCount: 1, lifetimeValueCents: summary.totalCents })
+            .set({ recentOrders: recentOrders.orders, version: (recentOrders.version ?? 0) + 1 })
+            .where((attr, { notExists, eq }) => (recentOrders.version === undefined ? notExists(attr.version) : eq(attr.version, recentOrders.version)))
+            .commit()
+        : userStats.update({ userId }).add({ orderCount: 1, lifetimeValueCents: summary.totalCents }).commit(),
+      ...sales.map((sale) =>
+        productSales
+          .update({ productId: sale.productId })
+          .add({ unitsSold: sale.units, revenueCents: sale.revenueCents })
+          .set({ schemaVersion: 1 })
+          .commit(),
+      ),
     ])
     .go();
-  if (!canceled) return 'counted';
-  if (data[0]?.code === 'ConditionalCheckFailed') return 'already-counted';
-  throw new Error(`Counting order ${orderId} was canceled: ${data.map((r) => r.code).join(',')}`);
+  if (!canceled) return 'recorded';
+  const codes = data.map((result) => result.code);
+  if (codes[0] === 'ConditionalCheckFailed') return 'already-recorded';
+  if (codes[1] === 'ConditionalCheckFailed') return 'raced';
+  if (codes.some((code) => code === 'TransactionConflict')) return 'contended';
+  throw new Error(`Recording confirmed order ${summary.orderId} was canceled: ${codes.join(',')}`);
 }
 
 /** The five recent orders embedded on the user's stats, with their version: one consistent GetItem. */
@@ -73,4 +93,5 @@ export async function saveRecentOrders(userId: string, orders: OrderSummary[], v
 }
 
 export const orderHistory: OrderHistory = { record: upsertHistory };
-export const userStats: UserStats = { countConfirmedOrder, readRecentOrders, saveRecentOrders };
+export const userStats: UserStats = { readRecentOrders, saveRecentOrders };
+export const confirmedOrders: ConfirmedOrders = { record: recordConfirmedOrder };

@@ -1,38 +1,13 @@
 import { config } from '../config.ts';
-import type { ProductSale, RankedProduct } from '../domain/sales.ts';
+import type { RankedProduct } from '../domain/sales.ts';
 import type { ProductSalesLedger, TopProductsBoard } from '../ports/projections.ts';
 import { ProductSales } from '../model/product-sales.ts';
-import { commerce } from '../model/service.ts';
 import { TopProducts } from '../model/top-products.ts';
 import { batchGetAll } from './batch-get.ts';
 import { conditionHeld } from './aws-errors.ts';
 
 /** The one board the projection keeps. */
 const BOARD = 'top';
-
-/**
- * Adds a confirmed order's units and revenue to each of its products exactly once: the order's
- * `sales` projection mark is created (attribute_not_exists) in the same transaction as the ADDs,
- * so a redelivered record fails the mark and adds nothing.
- */
-export async function countOrderSales(orderId: string, sales: readonly ProductSale[], now: string): Promise<'counted' | 'already-counted' | 'contended'> {
-  const { canceled, data } = await commerce.transaction
-    .write(({ projectionMark, productSales }) => [
-      projectionMark.create({ orderId, projection: 'sales', at: now }).commit(),
-      ...sales.map((sale) =>
-        productSales
-          .update({ productId: sale.productId })
-          .add({ unitsSold: sale.units, revenueCents: sale.revenueCents })
-          .set({ schemaVersion: 1 })
-          .commit(),
-      ),
-    ])
-    .go();
-  if (!canceled) return 'counted';
-  if (data[0]?.code === 'ConditionalCheckFailed') return 'already-counted';
-  if (data.some((result) => result.code === 'TransactionConflict')) return 'contended';
-  throw new Error(`Counting the sales of order ${orderId} was canceled: ${data.map((result) => result.code).join(',')}`);
-}
 
 /** Units sold so far of each product (an order has ≤ 50): one consistent BatchGetItem. */
 export async function getUnitsSold(productIds: readonly string[]): Promise<Map<string, number>> {
@@ -68,7 +43,7 @@ export async function saveTopProducts(products: RankedProduct[], version: number
   return (await conditionHeld(update)) ? 'saved' : 'raced';
 }
 
-export const productSalesLedger: ProductSalesLedger = { count: countOrderSales, unitsSold: getUnitsSold };
+export const productSalesLedger: ProductSalesLedger = { unitsSold: getUnitsSold };
 export const topProductsBoard: TopProductsBoard = {
   // Read when the board is ranked, not at import: the configuration checks who reads what.
   get size() {

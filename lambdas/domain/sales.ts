@@ -39,6 +39,10 @@ export function rankTopProducts(board: readonly RankedProduct[], latest: Readonl
     .slice(0, size);
 }
 
+/**
+ * Whether two boards rank the same products in the same order. Units alone do not count: the board
+ * is rewritten when its ranking changes, not on every sale of a product already on it.
+ */
 export function sameRanking(a: readonly RankedProduct[], b: readonly RankedProduct[]): boolean {
-  return a.length === b.length && a.every((entry, i) => entry.productId === b[i]!.productId && entry.unitsSold === b[i]!.unitsSold);
+  return a.length === b.length && a.every((entry, i) => entry.productId === b[i]!.productId);
 }

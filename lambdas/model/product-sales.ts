@@ -3,8 +3,8 @@ import { entityConfig, schemaVersion, SERVICE } from './table.ts';
 
 /**
  * Units sold and revenue of a product, projected from confirmed orders. Lives in the product's
- * partition. An order's sales are added once: a `salesCounted` marker (entity projectionMark)
- * commits in the same transaction.
+ * partition. An order's sales are added once: they commit in the same transaction as the order's
+ * history entry moving to CONFIRMED, the projector's guard (adapters/projection-store.ts).
  */
 export const ProductSales = new Entity(
   {

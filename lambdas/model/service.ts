@@ -11,7 +11,6 @@ import { Payment } from './payment.ts';
 import { Product } from './product.ts';
 import { ProductCategory } from './product-category.ts';
 import { ProductSales } from './product-sales.ts';
-import { ProjectionMark } from './projection-mark.ts';
 import { Promotion } from './promotion.ts';
 import { entityConfig } from './table.ts';
 import { TopProducts } from './top-products.ts';
@@ -41,7 +40,6 @@ export const commerce = new Service(
     metricEvent: MetricEvent,
     metricRollup: MetricRollup,
     productSales: ProductSales,
-    projectionMark: ProjectionMark,
     topProducts: TopProducts,
     notification: Notification,
   },

@@ -3,7 +3,7 @@ import type { ProductSale, RankedProduct } from '../domain/sales.ts';
 
 /**
  * What the order projections need from the outside world, in their own terms. The adapters
- * (adapters/projection-store.ts, adapters/sales-store.ts) own the keys, marks and conditions.
+ * (adapters/projection-store.ts, adapters/sales-store.ts) own the keys and conditions.
  */
 
 /** The user's order history (AP11). */
@@ -12,23 +12,39 @@ export interface OrderHistory {
   record(userId: string, summary: OrderSummary): Promise<'recorded' | 'superseded'>;
 }
 
-/** The user's stats: order count, lifetime value and the five recent orders (AP16). */
+/** The user's five recent orders on the stats item (AP16). */
 export interface UserStats {
-  /** Adds a confirmed order to the count and the lifetime value, once per order whatever the deliveries. */
-  countConfirmedOrder(userId: string, orderId: string, totalCents: number): Promise<'counted' | 'already-counted'>;
   /** The recent orders with the version a save is checked against (undefined: never saved). */
   readRecentOrders(userId: string): Promise<{ orders: OrderSummary[]; version: number | undefined }>;
   /** Replaces the recent orders if nobody saved them since `version` was read; 'raced' when someone did. */
   saveRecentOrders(userId: string, orders: OrderSummary[], version: number | undefined): Promise<'saved' | 'raced'>;
 }
 
-/** Units and revenue sold of each product (AP17's source). */
-export interface ProductSalesLedger {
+/** What a confirmed order changes in the read models, all at once. */
+export interface ConfirmedOrder {
+  userId: string;
+  summary: OrderSummary;
+  /** The recent orders to save at the version read; absent when the order does not change them. */
+  recentOrders?: { orders: OrderSummary[]; version: number | undefined };
+  sales: readonly ProductSale[];
+}
+
+/**
+ * The read models of a confirmed order, exactly once: its history entry moves to CONFIRMED — the
+ * guard, an item AP11 needs anyway — together with the user's count, lifetime value and recent
+ * orders and the product sales, all or nothing.
+ */
+export interface ConfirmedOrders {
   /**
-   * Adds an order's sales, once per order: 'already-counted' for a redelivery, 'contended' when
-   * concurrent orders of the same products held their items and nothing was written.
+   * 'already-recorded' for a redelivery (the history shows the order confirmed); 'raced' when the
+   * recent orders changed since they were read; 'contended' when concurrent writers held the
+   * items. Nothing is written unless 'recorded'.
    */
-  count(orderId: string, sales: readonly ProductSale[], at: string): Promise<'counted' | 'already-counted' | 'contended'>;
+  record(order: ConfirmedOrder): Promise<'recorded' | 'already-recorded' | 'raced' | 'contended'>;
+}
+
+/** Units sold of each product (AP17's source). */
+export interface ProductSalesLedger {
   /** Units sold so far of each product, read consistently; 0 for a product never sold. */
   unitsSold(productIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { orderChangeOfImage, orderHistory, userStats } from '../adapters/projection-store.ts';
+import { confirmedOrders, orderChangeOfImage, orderHistory, userStats } from '../adapters/projection-store.ts';
 import { productSalesLedger, topProductsBoard } from '../adapters/sales-store.ts';
 import { logger, metrics } from '../observability.ts';
 import { type OrderProjectionPorts, projectOrder } from './project-order.ts';
@@ -9,9 +9,9 @@ import { type OrderProjectionPorts, projectOrder } from './project-order.ts';
 const ports: OrderProjectionPorts = {
   history: orderHistory,
   stats: userStats,
+  confirmed: confirmedOrders,
   sales: productSalesLedger,
   board: topProductsBoard,
-  now: () => new Date().toISOString(),
 };
 
 /** One stream record: its order change projected, then the lag it was projected with. */

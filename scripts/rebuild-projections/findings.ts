@@ -1,6 +1,6 @@
 /** What a rebuild found: differences per read model (a count and the first examples), and what it left alone. */
 
-export const READ_MODELS = ['orderLog', 'orderHistory', 'salesMark', 'userStats', 'productSales', 'topProducts'] as const;
+export const READ_MODELS = ['orderLog', 'orderHistory', 'userStats', 'productSales', 'topProducts'] as const;
 export type ReadModelKind = (typeof READ_MODELS)[number];
 
 export interface Difference {

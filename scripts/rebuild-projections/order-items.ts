@@ -2,14 +2,13 @@ import { batchGetAll } from '../../lambdas/adapters/batch-get.ts';
 import { isConditionFailure } from '../../lambdas/adapters/aws-errors.ts';
 import { isNewerStatus } from '../../lambdas/domain/order-rules.ts';
 import { OrderEvent } from '../../lambdas/model/order-event.ts';
-import { ProjectionMark } from '../../lambdas/model/projection-mark.ts';
 import { UserOrder, type UserOrderItem } from '../../lambdas/model/user-order.ts';
 import { historyOf, type SourceOrder } from './read-models.ts';
 import type { Findings } from './findings.ts';
 
 /**
  * What the rebuild checks and repairs per order, page by page: the order's head against its event
- * log, its item in the user's history (with the `counted` flag), and its `sales` projection mark.
+ * log, and its item in the user's history — for a confirmed order, also the projector's guard.
  */
 
 export interface ScannedOrder extends SourceOrder {
@@ -35,14 +34,14 @@ export async function ordersDisagreeingWithTheirLog(orders: readonly ScannedOrde
 }
 
 const fieldsOf = (item: UserOrderItem | undefined) =>
-  item && { orderId: item.orderId, status: item.status, totalCents: item.totalCents, createdAt: item.createdAt, counted: item.counted === true };
+  item && { orderId: item.orderId, status: item.status, totalCents: item.totalCents, createdAt: item.createdAt };
 
 /**
  * Puts each order's history item right, unless the history already shows a later status (the order
  * moved on after the Scan read it: the live projector has it). Every write is conditioned on the
  * item being as it was read, so a concurrent projector write is never overwritten. A confirmed
- * order gets `counted`: the stats are then written absolutely and the projector, finding the flag,
- * never adds the order again; any other order loses a stray flag.
+ * order's item says CONFIRMED: the stats and sales are then written absolutely, and the projector,
+ * finding its guard, never adds the order again.
  */
 export async function repairHistory(orders: readonly ScannedOrder[], findings: Findings, apply: boolean): Promise<void> {
   const live = await batchGetAll(
@@ -65,41 +64,13 @@ export async function repairHistory(orders: readonly ScannedOrder[], findings: F
 }
 
 async function putHistory(order: ScannedOrder, current: UserOrderItem | undefined): Promise<boolean> {
-  const { counted, ...summary } = historyOf(order);
   try {
-    await UserOrder.put({ userId: order.userId, ...summary, ...(counted ? { counted } : {}) })
-      .where((attr, { notExists, exists, eq }) => {
-        if (!current) return notExists(attr.orderId);
-        return `${eq(attr.status, current.status)} AND ${current.counted ? exists(attr.counted) : notExists(attr.counted)}`;
-      })
+    await UserOrder.put({ userId: order.userId, ...historyOf(order) })
+      .where((attr, { notExists, eq }) => (current ? eq(attr.status, current.status) : notExists(attr.orderId)))
       .go();
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
-  }
-}
-
-/**
- * Creates the `sales` mark of every confirmed order that lacks it (attribute_not_exists, as the
- * projector does): product sales are then written absolutely, and a later delivery of the order's
- * stream record finds the mark and adds nothing.
- */
-export async function repairSalesMarks(orders: readonly ScannedOrder[], findings: Findings, apply: boolean, now: string): Promise<void> {
-  const sold = orders.filter((order) => order.status === 'CONFIRMED' && order.items.length > 0);
-  const marks = await batchGetAll(
-    sold.map(({ orderId }) => ({ orderId, projection: 'sales' })),
-    (keys) => ProjectionMark.get(keys).go({ consistent: true }),
-  );
-  const marked = new Set(marks.map((mark) => mark.orderId));
-  for (const order of sold.filter((candidate) => !marked.has(candidate.orderId))) {
-    findings.difference('salesMark', `${order.orderId}: missing → created`);
-    if (!apply) continue;
-    try {
-      await ProjectionMark.create({ orderId: order.orderId, projection: 'sales', at: now }).go();
-    } catch (error) {
-      // The projector counted the order meanwhile: the product sales read later include it.
-      if (!isConditionFailure(error)) throw error;
-    }
   }
 }

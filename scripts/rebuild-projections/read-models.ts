@@ -43,10 +43,11 @@ export function summaryOf(order: SourceOrder): OrderSummary {
   return { orderId: order.orderId, status: order.status, totalCents: order.totalCents, createdAt: order.createdAt };
 }
 
-/** The order's item in its user's history: `counted` once a confirmed order is in the user's stats. */
-export function historyOf(order: SourceOrder): OrderSummary & { counted: boolean } {
-  return { ...summaryOf(order), counted: order.status === 'CONFIRMED' };
-}
+/**
+ * The order's item in its user's history. CONFIRMED there is also the projector's exactly-once
+ * guard: a confirmed order whose history says so is in the user's stats and the product sales.
+ */
+export const historyOf = summaryOf;
 
 /** A live read-model item with no order behind it still has an expected value: zero. */
 export function addUser(models: ReadModels, userId: string): UserReadModel {

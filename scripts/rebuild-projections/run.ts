@@ -11,7 +11,7 @@ import { bulkDocumentClient } from '../command-line.ts';
 import { type RawItem, scanSegments } from '../segmented-scan.ts';
 import { reconcileBoard, reconcileProduct, reconcileUser } from './aggregates.ts';
 import { Findings, type FindingsState } from './findings.ts';
-import { ordersDisagreeingWithTheirLog, repairHistory, repairSalesMarks, type ScannedOrder } from './order-items.ts';
+import { ordersDisagreeingWithTheirLog, repairHistory, type ScannedOrder } from './order-items.ts';
 import { addOrder, addProduct, addUser, emptyReadModels, mergeReadModels, type ReadModels } from './read-models.ts';
 
 export interface RebuildOptions {
@@ -159,7 +159,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   }
 }
 
-/** One page of the Scan: its orders checked against their logs, their history items and sales marks repaired, and what they add up to. */
+/** One page of the Scan: its orders checked against their logs, their history items repaired, and what they add up to. */
 async function rebuildPage(items: RawItem[], apply: boolean, firstWatchedId: string) {
   const expected = emptyReadModels();
   const findings = new Findings();
@@ -178,7 +178,6 @@ async function rebuildPage(items: RawItem[], apply: boolean, firstWatchedId: str
   }
   const trusted = orders.filter((order) => !disagreeing.has(order));
   await repairHistory(trusted, findings, apply);
-  await repairSalesMarks(trusted, findings, apply, new Date().toISOString());
   for (const order of trusted) addOrder(expected, order);
   const watched: WatchedOrder[] = trusted
     .filter((order) => order.status === 'PENDING' || order.orderId >= firstWatchedId)

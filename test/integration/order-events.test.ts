@@ -67,7 +67,7 @@ describe('order events on the bus (SPEC §6 "Events out")', () => {
       payment: { reference: expect.any(String), amountCents: 2500 },
     });
     expect(events.at(-1)!.deliveredTo).toEqual([await notificationRule()]);
-    expect(events.slice(0, 3).every((event) => event.deliveredTo.length === 0)).toBe(true);
+    expect(events.slice(0, -1).every((event) => event.deliveredTo.length === 0)).toBe(true);
 
     const mail = await mailFor(`${userId}@example.com`);
     expect(mail).toHaveLength(1);
@@ -103,7 +103,7 @@ describe('order events on the bus (SPEC §6 "Events out")', () => {
         ExpressionAttributeValues: { ':pk': { S: `$commerce#orderId_${body.orderId}` }, ':events': { S: '$orderEvent' } },
       }),
     );
-    expect(Items).toHaveLength(4);
+    expect(Items).toHaveLength(2);
     const batch = { Records: Items.map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: item, SequenceNumber: String(i + 1) } })) } as unknown as DynamoDBStreamEvent;
     expect((await relay(batch, { functionName: 'replay', awsRequestId: 'r' } as Context)).batchItemFailures).toEqual([]);
     await idle();

@@ -49,7 +49,11 @@ describe('product sales and top products', () => {
     const { getTopProducts } = await import('../../lambdas/adapters/sales-store.ts');
     const { result, requests } = await harness.count(() => getTopProducts());
     expect(commands(requests)).toEqual(['GetItemCommand']);
-    expect(result).toContainEqual({ productId: bestseller, unitsSold: 198 });
+    // The board is rewritten when its ranking changes, not on every sale: its units are those of
+    // its last rewrite — at least the first order's 99, never more than the 198 sold.
+    const entry = result.find((candidate) => candidate.productId === bestseller);
+    expect(entry!.unitsSold).toBeGreaterThanOrEqual(99);
+    expect(entry!.unitsSold).toBeLessThanOrEqual(198);
     expect(result.length).toBeLessThanOrEqual(20);
     expect(result.map((entry) => entry.unitsSold)).toEqual([...result.map((entry) => entry.unitsSold)].sort((a, b) => b - a));
   });
@@ -72,6 +76,8 @@ describe('product sales and top products', () => {
     const after = await Promise.all([salesOf(bestseller), salesOf(sideline), getTopProducts()]);
     expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
     // Other tests' orders may move the board meanwhile; this product's entry must not.
-    expect(after[2].find((entry) => entry.productId === bestseller)).toEqual({ productId: bestseller, unitsSold: 198 });
+    const entryOf = (board: typeof before[2]) => board.find((entry) => entry.productId === bestseller);
+    expect(entryOf(after[2])).toEqual(entryOf(before[2]));
+    expect(entryOf(after[2])).toBeDefined();
   });
 });

@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, U
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { countConfirmedOrder, orderChangeOfImage, readRecentOrders, saveRecentOrders, upsertHistory } from '../../../lambdas/adapters/projection-store.ts';
+import { orderChangeOfImage, readRecentOrders, recordConfirmedOrder, saveRecentOrders, upsertHistory } from '../../../lambdas/adapters/projection-store.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -29,21 +29,49 @@ describe('upsertHistory (AP11)', () => {
   });
 });
 
-describe('countConfirmedOrder', () => {
-  it('flags the history item and adds to the stats in one transaction', async () => {
-    expect(await countConfirmedOrder('u1', '01A', 900)).toBe('counted');
-    const [count] = dynamo.commandCalls(TransactWriteCommand);
-    const [flag, stats] = count!.args[0].input.TransactItems!;
-    expect(flag!.Update!.ConditionExpression).toContain('attribute_not_exists(#counted)');
-    expect(stats!.Update!.ExpressionAttributeValues).toMatchObject({ ':orderCount_u0': 1, ':lifetimeValueCents_u0': 900 });
+describe('recordConfirmedOrder: the read models of a confirmed order, exactly once', () => {
+  const cancel = (...codes: string[]) =>
+    Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+  const sales = [
+    { productId: 'p1', units: 2, revenueCents: 600 },
+    { productId: 'p2', units: 1, revenueCents: 300 },
+  ];
+  const confirmed = { userId: 'u1', summary, recentOrders: { orders: [summary], version: 3 }, sales };
+
+  it('puts the history entry (guarded on PENDING or none), counts the stats with the recent orders at their version, and adds the sales: one transaction', async () => {
+    expect(await recordConfirmedOrder(confirmed)).toBe('recorded');
+    const [items] = dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    expect(items).toHaveLength(4);
+    const [history, stats, ...products] = items!;
+    expect(history!.Put!.Item).toMatchObject({ __edb_e__: 'userOrder', userId: 'u1', ...summary });
+    expect(history!.Put!.ConditionExpression).toContain('attribute_not_exists(#orderId) OR #status = :status0');
+    expect(stats!.Update!.UpdateExpression).toMatch(/^SET .*ADD /);
+    expect(stats!.Update!.ConditionExpression).toBe('#version = :version0');
+    expect(stats!.Update!.ExpressionAttributeValues).toMatchObject({ ':orderCount_u0': 1, ':lifetimeValueCents_u0': 900, ':version_u0': 4, ':version0': 3, ':recentOrders_u0': [summary] });
+    expect(products.map((item) => [item.Update!.Key!.pk, item.Update!.ExpressionAttributeValues![':unitsSold_u0'], item.Update!.ExpressionAttributeValues![':revenueCents_u0']])).toEqual([
+      ['$commerce#productId_p1', 2, 600],
+      ['$commerce#productId_p2', 1, 300],
+    ]);
   });
 
-  it('answers already-counted when the flag is there, and throws for any other cancellation', async () => {
-    const cancel = (...codes: string[]) =>
-      Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
-    dynamo.on(TransactWriteCommand).rejectsOnce(cancel('ConditionalCheckFailed', 'None')).rejectsOnce(cancel('None', 'ValidationError'));
-    expect(await countConfirmedOrder('u1', '01A', 900)).toBe('already-counted');
-    await expect(countConfirmedOrder('u1', '01A', 900)).rejects.toThrow('Counting order 01A was canceled: None,ValidationError');
+  it('leaves the recent orders out, unconditioned, when the order does not change them', async () => {
+    expect(await recordConfirmedOrder({ userId: 'u1', summary, sales })).toBe('recorded');
+    const stats = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Update!;
+    expect(stats.UpdateExpression).not.toContain('recentOrders');
+    expect(stats.ConditionExpression).toBeUndefined();
+  });
+
+  it('answers already-recorded, raced and contended from the cancellation, and throws for anything else', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancel('ConditionalCheckFailed', 'ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancel('None', 'ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancel('None', 'None', 'TransactionConflict', 'None'))
+      .rejectsOnce(cancel('None', 'None', 'ValidationError', 'None'));
+    expect(await recordConfirmedOrder(confirmed)).toBe('already-recorded');
+    expect(await recordConfirmedOrder(confirmed)).toBe('raced');
+    expect(await recordConfirmedOrder(confirmed)).toBe('contended');
+    await expect(recordConfirmedOrder(confirmed)).rejects.toThrow('Recording confirmed order 01A was canceled: None,None,ValidationError,None');
   });
 });
 

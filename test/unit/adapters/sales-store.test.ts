@@ -1,7 +1,7 @@
 import { BatchGetCommand, type BatchGetCommandInput, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { countOrderSales, getUnitsSold, readTopProductsBoard, saveTopProducts } from '../../../lambdas/adapters/sales-store.ts';
+import { getUnitsSold, readTopProductsBoard, saveTopProducts } from '../../../lambdas/adapters/sales-store.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -17,26 +17,6 @@ beforeEach(() => {
   dynamo.reset();
   dynamo.on(TransactWriteCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
-});
-
-describe('countOrderSales (AP17, exactly once)', () => {
-  it('creates the order’s sales mark and adds each product’s units and revenue in one transaction', async () => {
-    expect(await countOrderSales('01S', sales, '2026-11-24T00:00:05.000Z')).toBe('counted');
-    const items = (dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input as TransactWriteCommandInput).TransactItems!;
-    expect(items).toHaveLength(3);
-    expect(items[0]!.Put).toMatchObject({ Item: { orderId: '01S', projection: 'sales', __edb_e__: 'projectionMark' } });
-    expect(items[0]!.Put!.ConditionExpression).toContain('attribute_not_exists(#pk)');
-    expect(items.slice(1).map((item) => [item.Update!.Key!.pk, item.Update!.ExpressionAttributeValues![':unitsSold_u0'], item.Update!.ExpressionAttributeValues![':revenueCents_u0']])).toEqual([
-      ['$commerce#productId_p1', 2, 1000],
-      ['$commerce#productId_p2', 1, 300],
-    ]);
-  });
-
-  it('answers already-counted when the mark exists, contended when concurrent orders held the items', async () => {
-    dynamo.on(TransactWriteCommand).rejectsOnce(cancel('ConditionalCheckFailed', 'None', 'None')).rejectsOnce(cancel('None', 'TransactionConflict', 'None'));
-    expect(await countOrderSales('01S', sales, 'now')).toBe('already-counted');
-    expect(await countOrderSales('01S', sales, 'now')).toBe('contended');
-  });
 });
 
 describe('getUnitsSold', () => {

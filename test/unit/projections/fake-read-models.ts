@@ -5,16 +5,19 @@ import type { OrderProjectionPorts } from '../../../lambdas/projections/project-
 /**
  * In-memory read models with the guards of the real writes: the history keeps the later status, an
  * order is counted (in the user's stats, in product sales) once, and the recent orders and the board
- * are saved only at the version read. `races` makes the next saves or counts lose to a concurrent writer.
+ * are saved only at the version read. `races` makes the next saves or confirmations lose to a concurrent writer.
  */
 export function fakeReadModels(initial: { board?: { products: RankedProduct[]; version: number }; unitsSold?: Record<string, number>; boardSize?: number } = {}) {
   const history = new Map<string, OrderSummary>();
-  const stats = { orderCount: 0, lifetimeValueCents: 0, counted: new Set<string>(), recent: [] as OrderSummary[], version: undefined as number | undefined };
+  const stats = { orderCount: 0, lifetimeValueCents: 0, recent: [] as OrderSummary[], version: undefined as number | undefined };
   const sold = new Map(Object.entries(initial.unitsSold ?? {}).map(([productId, units]) => [productId, { units, revenueCents: 0 }]));
-  const salesCounted = new Set<string>();
   let board = structuredClone(initial.board ?? { products: [] as RankedProduct[], version: undefined as number | undefined });
   const races = { recentOrders: 0, board: 0, sales: 0 };
-  const log = { salesCounts: [] as Array<{ orderId: string; sales: readonly ProductSale[]; at: string }>, recentSaves: [] as Array<{ orders: OrderSummary[]; version: number | undefined }>, boardSaves: [] as Array<{ products: RankedProduct[]; version: number | undefined }> };
+  const log = {
+    confirmations: [] as Array<{ orderId: string; sales: readonly ProductSale[]; recentOrders: { orders: OrderSummary[]; version: number | undefined } | undefined }>,
+    recentSaves: [] as Array<{ orders: OrderSummary[]; version: number | undefined }>,
+    boardSaves: [] as Array<{ products: RankedProduct[]; version: number | undefined }>,
+  };
 
   const ports: OrderProjectionPorts = {
     history: {
@@ -26,13 +29,6 @@ export function fakeReadModels(initial: { board?: { products: RankedProduct[]; v
       },
     },
     stats: {
-      countConfirmedOrder: async (_userId, orderId, totalCents) => {
-        if (stats.counted.has(orderId)) return 'already-counted';
-        stats.counted.add(orderId);
-        stats.orderCount += 1;
-        stats.lifetimeValueCents += totalCents;
-        return 'counted';
-      },
       readRecentOrders: async () => ({ orders: structuredClone(stats.recent), version: stats.version }),
       saveRecentOrders: async (_userId, orders, version) => {
         log.recentSaves.push({ orders: structuredClone(orders), version });
@@ -46,18 +42,33 @@ export function fakeReadModels(initial: { board?: { products: RankedProduct[]; v
         return 'saved';
       },
     },
-    sales: {
-      count: async (orderId, sales, at) => {
-        log.salesCounts.push({ orderId, sales, at });
-        if (races.sales > 0 && races.sales--) return 'contended';
-        if (salesCounted.has(orderId)) return 'already-counted';
-        salesCounted.add(orderId);
-        for (const sale of sales) {
-          const current = sold.get(sale.productId) ?? { units: 0, revenueCents: 0 };
-          sold.set(sale.productId, { units: current.units + sale.units, revenueCents: current.revenueCents + sale.revenueCents });
+    // One transaction, as in the table: the history entry is the guard, and nothing is written unless all is.
+    confirmed: {
+      record: async ({ summary, recentOrders, sales }) => {
+        log.confirmations.push({ orderId: summary.orderId, sales, recentOrders: structuredClone(recentOrders) });
+        const current = history.get(summary.orderId);
+        if (current && current.status !== 'PENDING') return 'already-recorded';
+        if (races.recentOrders > 0 && races.recentOrders--) {
+          stats.version = (stats.version ?? 0) + 1;
+          return 'raced';
         }
-        return 'counted';
+        if (recentOrders && recentOrders.version !== stats.version) return 'raced';
+        if (races.sales > 0 && races.sales--) return 'contended';
+        history.set(summary.orderId, { ...summary });
+        stats.orderCount += 1;
+        stats.lifetimeValueCents += summary.totalCents;
+        if (recentOrders) {
+          stats.recent = structuredClone(recentOrders.orders);
+          stats.version = (recentOrders.version ?? 0) + 1;
+        }
+        for (const sale of sales) {
+          const before = sold.get(sale.productId) ?? { units: 0, revenueCents: 0 };
+          sold.set(sale.productId, { units: before.units + sale.units, revenueCents: before.revenueCents + sale.revenueCents });
+        }
+        return 'recorded';
       },
+    },
+    sales: {
       unitsSold: async (productIds) => new Map(productIds.map((productId) => [productId, sold.get(productId)?.units ?? 0])),
     },
     board: {
@@ -72,7 +83,6 @@ export function fakeReadModels(initial: { board?: { products: RankedProduct[]; v
         return 'saved';
       },
     },
-    now: () => '2026-11-24T00:00:05.000Z',
   };
   return { ports, history, stats, sold, races, log, board: () => board };
 }

@@ -40,13 +40,15 @@ describe('order projector', () => {
     dynamo.on(UpdateCommand).resolves({});
     const result = await handler(streamEvent('CONFIRMED'), lambdaContext);
     expect(result.batchItemFailures).toEqual([]);
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
-    // The order counted in the user's stats, then its product sales.
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
-    const [recent] = dynamo.commandCalls(UpdateCommand);
-    expect(recent!.args[0].input.ExpressionAttributeValues).toMatchObject({
+    // One transaction: the history entry (the guard), the stats with the recent orders, the product's sales.
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    const [confirmation] = dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    expect(confirmation!.map((item) => item.Put?.Item?.pk ?? item.Update?.Key?.pk)).toEqual(['$commerce#userId_u1', '$commerce#userId_u1', '$commerce#productId_p']);
+    expect(confirmation![1]!.Update!.ExpressionAttributeValues).toMatchObject({
       ':recentOrders_u0': [{ orderId: '01A', status: 'CONFIRMED', totalCents: 900, createdAt: '2026-11-24T00:00:00.000Z' }],
     });
+    // The product has no units yet (BatchGet finds none): the empty board stays as it is.
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('ignores records that are not orders, and removals', async () => {
