@@ -1,8 +1,12 @@
+import { Service } from 'electrodb';
 import { type CartLine, type CartPlan, liveLines, type OrderedCartLine } from '../domain/cart.ts';
 import { CartItem } from '../model/cart-item.ts';
-import { commerce } from '../model/service.ts';
+import { entityConfig } from '../model/table.ts';
 import type { CartStore, CartWrite } from '../ports/carts.ts';
 import { isConditionFailure } from './aws-errors.ts';
+
+/** The cart's entity, for its transactions — a service of its own, so that a function constructs only the entities its adapters use. */
+const carts = new Service({ cartItem: CartItem }, entityConfig);
 
 /** Settlement removes a fromCart order's lines this many at a time (≤ 50 lines per cart). */
 const REMOVAL_CONCURRENCY = 10;
@@ -22,7 +26,7 @@ export async function getCartLines(userId: string, now: Date): Promise<CartLine[
  * stub). 'contended' means a concurrent change got in first: re-read and plan again.
  */
 export async function writeCartChange(userId: string, plan: CartPlan): Promise<CartWrite> {
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await carts.transaction
     .write(({ cartItem }) => [
       'put' in plan.write
         ? cartItem.put({ userId, ...plan.write.put }).commit()

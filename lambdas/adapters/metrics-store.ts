@@ -1,4 +1,5 @@
 import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Service } from 'electrodb';
 import { config } from '../config.ts';
 import { allSettledBounded } from '../domain/batching.ts';
 import { AGAIN, retry } from '../domain/retry.ts';
@@ -7,9 +8,11 @@ import { type MetricEvent, randomShard, type RecordedMetricEvent, rollupExpiry, 
 import type { MetricEventLog, RollupCount, RollupLedger } from '../ports/metrics.ts';
 import { MetricEvent as MetricEventEntity } from '../model/metric-event.ts';
 import { MetricRollup } from '../model/metric-rollup.ts';
-import { commerce } from '../model/service.ts';
-import { client } from '../model/table.ts';
+import { client, entityConfig } from '../model/table.ts';
 import { CONTENTION_CODES, isConditionFailure, isTransactionConflict } from './aws-errors.ts';
+
+/** The entities of the roll-up transaction — a service of its own, so that a function constructs only the entities its adapters use. */
+const metricTables = new Service({ metricEvent: MetricEventEntity, metricRollup: MetricRollup }, entityConfig);
 
 /** BatchWriteItem requests in flight per call: a 500-event POST is 20 requests, 4 at a time. */
 const WRITE_CONCURRENCY = 4;
@@ -55,7 +58,7 @@ export async function putMetricEvents(events: readonly MetricEvent[], receivedAt
  * condition, and the whole transaction writes nothing.
  */
 export async function countIntoRollup(rollup: RollupKey, events: readonly RecordedMetricEvent[], totals: { count: number; sum: number }): Promise<RollupCount> {
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await metricTables.transaction
     .write(({ metricEvent, metricRollup }) => [
       metricRollup
         .update({ name: rollup.name, hour: rollup.hour })

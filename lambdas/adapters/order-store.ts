@@ -1,9 +1,15 @@
+import { Service } from 'electrodb';
 import { config } from '../config.ts';
 import { dayOf } from '../domain/order-rules.ts';
 import { shardFor } from '../domain/sharding.ts';
 import { IdempotencyRecord, type IdempotencyItem } from '../model/idempotency.ts';
-import { commerce } from '../model/service.ts';
+import { Order } from '../model/order.ts';
+import { OrderEvent } from '../model/order-event.ts';
+import { entityConfig } from '../model/table.ts';
 import type { NewOrder, PlacementOutcome } from '../ports/orders.ts';
+
+/** The entities of the placement transaction — a service of its own, so that a function constructs only the entities its adapters use. */
+const placement = new Service({ idempotency: IdempotencyRecord, order: Order, orderEvent: OrderEvent }, entityConfig);
 
 /** POST /orders: placing an order (decision 0004). Reading orders is order-reads.ts's. */
 
@@ -24,7 +30,7 @@ export async function recordPlacedOrder(
   const ttl = Math.floor(Date.parse(order.createdAt) / 1000) + config.idempotencyTtlSeconds;
   const day = dayOf(order.createdAt);
   const shard = shardFor(order.orderId, config.orderShardCount);
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await placement.transaction
     .write(({ idempotency: record, order: orders, orderEvent }) => [
       record
         .create({ userId: order.userId, key: idempotency.key, requestHash: idempotency.requestHash, orderId: order.orderId, createdAt: order.createdAt, ttl })

@@ -1,13 +1,18 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { Service } from 'electrodb';
 import type { OrderSummary } from '../domain/order-rules.ts';
 import type { OrderChange } from '../domain/projections.ts';
 import type { ConfirmedOrder, ConfirmedOrders, OrderHistory, UserStats } from '../ports/projections.ts';
 import { Order } from '../model/order.ts';
-import { commerce } from '../model/service.ts';
+import { ProductSales } from '../model/product-sales.ts';
+import { entityConfig } from '../model/table.ts';
 import { UserOrder } from '../model/user-order.ts';
 import { UserStats as UserStatsEntity } from '../model/user-stats.ts';
 import { conditionHeld } from './aws-errors.ts';
+
+/** The entities of a confirmed order's read-model transaction — a service of its own, so that a function constructs only the entities its adapters use. */
+const readModels = new Service({ userOrder: UserOrder, userStats: UserStatsEntity, productSales: ProductSales }, entityConfig);
 
 /** The order in a stream record's new image; null for any other item. */
 export function orderChangeOfImage(image: unknown): OrderChange | null {
@@ -46,7 +51,7 @@ export async function upsertHistory(userId: string, summary: OrderSummary): Prom
  */
 export async function recordConfirmedOrder(order: ConfirmedOrder): Promise<'recorded' | 'already-recorded' | 'raced' | 'contended'> {
   const { userId, summary, recentOrders, sales } = order;
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await readModels.transaction
     .write(({ userOrder, userStats, productSales }) => [
       userOrder
         .put({ userId, ...summary })

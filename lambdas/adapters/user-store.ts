@@ -1,9 +1,13 @@
+import { Service } from 'electrodb';
 import { type AccountStats, emailClaimKey, emailClaims, upgradeUser, type UserRecord } from '../domain/user-profile.ts';
-import { commerce } from '../model/service.ts';
 import { User, type UserItem } from '../model/user.ts';
 import { UserEmail } from '../model/user-email.ts';
-import type { UserStatsItem } from '../model/user-stats.ts';
+import { entityConfig } from '../model/table.ts';
+import { UserStats, type UserStatsItem } from '../model/user-stats.ts';
 import type { ProfileCommit, UserStore } from '../ports/users.ts';
+
+/** The account collection (user, stats) and the email-claim transaction — a service of its own, so that a function constructs only the entities its adapters use. */
+const accounts = new Service({ user: User, userStats: UserStats, userEmail: UserEmail }, entityConfig);
 
 /** Every read of a user goes through the schema upgrade, whatever version the item was written in. */
 function fromItem(item: UserItem): UserRecord {
@@ -24,7 +28,7 @@ export async function findUserByEmail(email: string): Promise<{ userId: string; 
 
 /** AP16: the user, their stats and recent orders — one Query on the `account` collection. */
 export async function getAccount(userId: string): Promise<{ user?: UserRecord; stats?: AccountStats }> {
-  const { data } = await commerce.collections.account({ userId }).go();
+  const { data } = await accounts.collections.account({ userId }).go();
   const [user] = data.user;
   const [stats] = data.userStats;
   return { ...(user ? { user: fromItem(user) } : {}), ...(stats ? { stats: statsOf(stats) } : {}) };
@@ -43,7 +47,7 @@ async function commitProfile(previous: UserRecord | undefined, next: UserRecord,
   const { claim, release } = emailClaims(previous?.email, next.email);
   const releasing = options.releasePreviousEmail ? release : undefined;
   const owner = next.userId;
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await accounts.transaction
     .write(({ user, userEmail }) => [
       userEmail
         .put({ email: claim, userId: owner, claimedAt: next.updatedAt })
