@@ -4,6 +4,9 @@
  */
 import type { StockBucket, WarehouseStock } from './order-rules.ts';
 
+/** Inventory items of schema 2 are buckets of a warehouse's stock; schema 1 kept it in one item per warehouse. */
+export const INVENTORY_SCHEMA_VERSION = 2;
+
 /** `units` over `buckets` items, as evenly as whole units go: the first `units mod buckets` hold one more. */
 export function spreadUnits(units: number, buckets: number): number[] {
   if (!Number.isInteger(buckets) || buckets < 1) throw new RangeError(`bucket count must be a positive integer, got ${buckets}`);

@@ -1,8 +1,6 @@
 import { Entity } from 'electrodb';
+import { INVENTORY_SCHEMA_VERSION } from '../domain/stock.ts';
 import { entityConfig, schemaVersion, SERVICE } from './table.ts';
-
-/** Schema 2: a warehouse's stock is split over bucket items (decision 0013); schema 1 kept it in one item. */
-export const INVENTORY_SCHEMA_VERSION = 2;
 
 const attributes = {
   productId: { type: 'string', required: true },
