@@ -1,37 +1,29 @@
 import { DescribeTableCommand, DynamoDBClient, type TransactWriteItemsInput } from '@aws-sdk/client-dynamodb';
 import type { Sandbox } from '../sandbox/index.ts';
 import type { CallTap } from './call-tap.ts';
+import { type BlackFridayOptions, blackFridayFigures, blackFridayRound, emptyRows, SPREAD_PRODUCTS } from './black-friday.ts';
+import { burst, type Outcome, settle, watchOutcomes } from './bursts.ts';
 import type { Figure } from './figures.ts';
-import { progress, ticker } from './progress.ts';
+import { progress } from './progress.ts';
 import { RawTable } from './raw.ts';
-import { pooled, Shop, type Customer, type Line, type Placement } from './shop.ts';
+import { pooled, Shop, type Line } from './shop.ts';
 import { percentile, ratios, summarize } from './stats.ts';
 import { StreamWatch, type WatchedRecord } from './stream-watch.ts';
 import { WRITE_FLOOR_UNITS, writeUnits, type IndexKeys } from './write-units.ts';
 
 /** Sizes of the order-path scenarios; `--quick` shrinks them. */
-export interface OrderPathOptions {
+export interface OrderPathOptions extends BlackFridayOptions {
   readonly rounds: number;
   /** SPEC §7: 600 orders of 1–3 lines at concurrency 16. */
   readonly orders: number;
   readonly concurrency: number;
   /** Sequential POST /orders and raw placements per round (latency p50). */
   readonly latencySamples: number;
-  /** The Black Friday scenario: orders for one product, at hundreds of concurrent buyers. */
-  readonly hotOrders: number;
-  readonly hotConcurrency: number;
   /** Fresh 1-line orders whose writes are counted, per round. */
   readonly writeOrders: number;
 }
 
-const SPREAD_PRODUCTS = 20;
 const PLENTY = 1_000_000;
-const TERMINAL = new Set(['CONFIRMED', 'REJECTED']);
-
-interface Outcome {
-  readonly status: string;
-  readonly at: number;
-}
 
 /**
  * Every order-path figure of SPEC §7 on one running sandbox, each against a baseline run in the
@@ -45,13 +37,9 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
   const recorded: WatchedRecord[] = [];
   let recording = false;
   watch.listen((watched) => {
-    const image = watched.record.dynamodb?.NewImage;
     if (recording) recorded.push(watched);
-    if (image?.['__edb_e__']?.S !== 'order') return;
-    const orderId = image['orderId']?.S;
-    const status = image['status']?.S ?? '';
-    if (orderId && TERMINAL.has(status) && !outcomes.has(orderId)) outcomes.set(orderId, { status, at: watched.at });
   });
+  watchOutcomes(watch, outcomes);
   await watch.start();
   const raw = await RawTable.copyOf(sandbox.endpoints.dynamodb, sandbox.tableName);
   const indexes = await indexKeysOf(sandbox);
@@ -77,12 +65,10 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
       terminalP99: [] as number[],
       settledPerSecond: [] as number[],
       rawPerSecond: [] as number[],
-      spreadPerSecond: [] as number[],
-      hotPerSecond: [] as number[],
-      oversold: [] as number[],
       units: [] as number[],
     };
     const notes: string[] = [];
+    const blackFriday = emptyRows();
     let unitsNote = '';
     for (let round = 1; round <= options.rounds; round++) {
       const tag = `round ${round}/${options.rounds}`;
@@ -110,21 +96,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
       progress(`order path ${tag}: raw ${settlementTx.TransactItems?.length}-item TransactWriteItems at concurrency ${options.concurrency}`);
       rows.rawPerSecond.push(await raw.throughput(settlementTx, options.orders, options.concurrency));
 
-      progress(`order path ${tag}: ${options.hotOrders} 1-line orders over ${SPREAD_PRODUCTS} products at concurrency ${options.hotConcurrency}`);
-      const spread = await burst(shop, outcomes, customers, options.hotOrders, options.hotConcurrency, (i) => [{ productId: products[i % SPREAD_PRODUCTS]!, quantity: 1 }], `spread ${tag}`);
-      rows.spreadPerSecond.push(spread.perSecond);
-      await settle(sandbox, 300_000);
-      // Black Friday: one product, as many units as orders, every buyer at once.
-      const hot = await shop.product(`hot${round}`, { w1: options.hotOrders });
-      progress(`order path ${tag}: ${options.hotOrders} orders for one product (${options.hotOrders} units) at concurrency ${options.hotConcurrency}`);
-      const rush = await burst(shop, outcomes, customers, options.hotOrders, options.hotConcurrency, () => [{ productId: hot, quantity: 1 }], `hot ${tag}`);
-      rows.hotPerSecond.push(rush.perSecond);
-      await settle(sandbox, 300_000);
-      const confirmed = rush.orderIds.filter((id) => outcomes.get(id)?.status === 'CONFIRMED').length;
-      const left = await shop.stockOf(hot);
-      // Units confirmed but never taken from the stock, or stock below zero.
-      rows.oversold.push(Math.max(0, confirmed - (options.hotOrders - left)) + Math.max(0, -left));
-      notes.push(`hot ${tag}: ${confirmed} confirmed, ${options.hotOrders - confirmed} rejected, ${left} units left`);
+      await blackFridayRound({ sandbox, shop, outcomes, customers, products }, options, round, blackFriday);
 
       progress(`order path ${tag}: write units of ${options.writeOrders} fresh 1-line orders`);
       tap.start();
@@ -182,23 +154,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
         budget: { on: 'ratio', direction: 'at least', limit: 0.5 },
         note: `first POST sent to last order terminal${retriedNote}`,
       },
-      {
-        section: 'order path',
-        name: `one hot product: settled orders/s (${options.hotOrders} at ${options.hotConcurrency})`,
-        unit: 'orders/s',
-        value: summarize(rows.hotPerSecond),
-        baseline: { name: `${SPREAD_PRODUCTS} products, same orders`, value: summarize(rows.spreadPerSecond) },
-        ratio: ratios(rows.hotPerSecond, rows.spreadPerSecond),
-        budget: { on: 'ratio', direction: 'at least', limit: 0.5 },
-        note: notes.filter((n) => n.startsWith('hot')).join('; '),
-      },
-      {
-        section: 'order path',
-        name: 'one hot product: units oversold',
-        unit: 'units',
-        value: summarize(rows.oversold),
-        note: 'SPEC: 0. confirmed + left must equal the stock',
-      },
+      ...blackFridayFigures(blackFriday, options),
       {
         section: 'write cost',
         name: 'WCU per confirmed 1-line order (API + settlement + projections)',
@@ -213,45 +169,6 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
   } finally {
     await watch.stop();
     raw.destroy();
-  }
-}
-
-/** Waits for the sandbox to be idle; on a loaded machine it may not be in time, which is reported, not fatal. */
-async function settle(sandbox: Sandbox, timeoutMs: number): Promise<void> {
-  try {
-    await sandbox.waitUntilIdle({ timeoutMs });
-  } catch (error) {
-    progress(`  not idle after ${timeoutMs / 1000} s, going on: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** Places `count` orders at `concurrency` and waits for each to end; figures of the burst. */
-async function burst(shop: Shop, outcomes: Map<string, Outcome>, customers: readonly Customer[], count: number, concurrency: number, lines: (i: number) => Line[], label: string) {
-  const placements: Placement[] = [];
-  const stopTicker = ticker(3_000, () => {
-    const ended = placements.filter(({ orderId }) => outcomes.has(orderId)).length;
-    progress(`  ${label}: ${placements.length}/${count} accepted, ${ended} ended`);
-  });
-  try {
-    const started = performance.now();
-    await pooled(
-      Array.from({ length: count }, (_, i) => i),
-      concurrency,
-      async (i) => void placements.push(await shop.placeOrder(customers[i % customers.length]!, lines(i))),
-    );
-    const deadline = performance.now() + 60_000 + count * 100;
-    while (placements.some(({ orderId }) => !outcomes.has(orderId)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const ended = placements.filter(({ orderId }) => outcomes.has(orderId));
-    const lastEnd = Math.max(...ended.map(({ orderId }) => outcomes.get(orderId)!.at));
-    return {
-      orderIds: placements.map(({ orderId }) => orderId),
-      postMs: placements.map((p) => p.acceptedAt - p.sentAt),
-      terminalMs: ended.map((p) => outcomes.get(p.orderId)!.at - p.acceptedAt),
-      perSecond: ended.length / ((lastEnd - started) / 1000),
-      missing: count - ended.length,
-    };
-  } finally {
-    stopTicker();
   }
 }
 

@@ -74,6 +74,21 @@ export const tunables = {
     integer: true,
     functions: ['OrdersApi', 'AdminApi', 'SettleOrder', 'OrderBackstop'],
   },
+  /**
+   * Items each warehouse's stock of a product is split over (decision 0013), so that concurrent
+   * settlements of one hot product decrement different items. Size it as ceil(concurrent
+   * settlements of one product ÷ acceptable conflict rate): see docs/data-model.md. Only PUT
+   * inventory writes buckets; settlement takes from whatever buckets it finds, so it may change.
+   */
+  stockBucketCount: {
+    variable: 'STOCK_BUCKET_COUNT',
+    default: 16,
+    min: 1,
+    // One PUT inventory transaction writes every bucket and deletes any left over: at most 100 items.
+    max: 99,
+    integer: true,
+    functions: ['CatalogApi'],
+  },
   paymentProvider: { variable: 'PAYMENT_PROVIDER', default: 'simulated', choices: ['simulated'], functions: ['SettleOrder'] },
   /** Idempotency records of POST /orders live this long. */
   idempotencyTtlSeconds: { variable: 'IDEMPOTENCY_TTL_SECONDS', default: 24 * 60 * 60, min: 60, integer: true, functions: ['OrdersApi'] },

@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEGMENTS, runBackfill } from './backfill/run.ts';
+import { tunables } from '../lambdas/tunables.ts';
 import { gracefulInterruption, positiveInteger, progressBar, runCommand, sandboxTarget } from './command-line.ts';
 
 const USAGE = `Usage: npm run backfill -- [options]
 
 Migrates old items of the single table to the current schema (today: users of schema 1, whose
-profile.name becomes givenName/familyName). Parallel Scan segments, a conditional update per old
-item, progress on stderr. Resumable: a checkpoint per segment is written after every page, so an
-interrupted run (Ctrl-C, a crash) continues where it stopped when started again with the same table.
-Safe to run twice: items already migrated are skipped, never rewritten.
+profile.name becomes givenName/familyName; inventory of schema 1, one item per warehouse, spread
+over that warehouse's stock buckets as PUT inventory writes them). Parallel Scan segments, a
+conditional write per old item, progress on stderr. Resumable: a checkpoint per segment is
+written after every page, so an interrupted run (Ctrl-C, a crash) continues where it stopped when
+started again with the same table. Safe to run twice: items already migrated are skipped, never
+rewritten.
 
 Options:
   --table NAME           the table to migrate (default: the running sandbox's, see --sandbox)
@@ -19,6 +22,8 @@ Options:
                          --table is given (default: http://localhost:3000)
   --segments N           parallel Scan segments, 1-1000 (default: the checkpoint's, else ${DEFAULT_SEGMENTS})
   --page-size N          items each Scan page evaluates, 1-10000 (default: 100)
+  --stock-buckets N      buckets an old inventory item is spread over, 1-99 (default: the
+                         functions' STOCK_BUCKET_COUNT, ${tunables.stockBucketCount.default})
   --checkpoint-dir DIR   where checkpoints live, one file per table (default: .backfill)
   --reset                forget the table's checkpoint and start from the beginning
   -h, --help             show this help
@@ -51,6 +56,7 @@ function parseOptions(argv: string[]) {
       sandbox: { type: 'string', default: 'http://localhost:3000' },
       segments: { type: 'string' },
       'page-size': { type: 'string' },
+      'stock-buckets': { type: 'string' },
       'checkpoint-dir': { type: 'string', default: '.backfill' },
       reset: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -60,6 +66,7 @@ function parseOptions(argv: string[]) {
     ...values,
     segments: positiveInteger('segments', values.segments, 1000),
     pageSize: positiveInteger('page-size', values['page-size'], 10_000),
+    stockBuckets: positiveInteger('stock-buckets', values['stock-buckets'], tunables.stockBucketCount.max),
   };
 }
 
@@ -85,6 +92,7 @@ async function main(): Promise<number> {
     ...(cli.region ? { region: cli.region } : {}),
     ...(cli.segments ? { segments: cli.segments } : {}),
     ...(cli.pageSize ? { pageSize: cli.pageSize } : {}),
+    ...(cli.stockBuckets ? { stockBuckets: cli.stockBuckets } : {}),
     reset: cli.reset,
     checkpointDir: cli['checkpoint-dir'],
     signal,
@@ -92,7 +100,8 @@ async function main(): Promise<number> {
     onProgress: (p) => bar.update(p.scannedBefore + p.scanned, p.estimatedTotal, { migrated: p.migrated, skipped: p.skipped }),
   }).finally(() => bar.stop());
 
-  const summary = `${result.scanned} items scanned, ${result.migrated} migrated, ${result.skipped} skipped in ${result.totalSegments} segments`;
+  const left = result.left ? `, ${result.left} left as they were (they kept changing, or their replacements exist: run again later)` : '';
+  const summary = `${result.scanned} items scanned, ${result.migrated} migrated, ${result.skipped} skipped${left} in ${result.totalSegments} segments`;
   if (!result.completed) {
     process.stderr.write(`interrupted: ${summary}. Run the same command again to resume from ${result.checkpointPath}\n`);
     return 130;

@@ -171,6 +171,7 @@ export const operations: Record<string, Route> = {
     body: putInventorySchema,
     ok: { status: '200', description: 'The stock as stored', schema: body.inventorySchema },
     notFound: 'No such product',
+    conflict: { description: 'CONFLICT: settlements kept taking from the stock concurrently; retry', schema: conflicts.race },
   },
   'GET /products/{productId}/inventory': {
     operationId: 'getStock',

@@ -1,11 +1,15 @@
 import { membershipChanges, type Product, type ProductInput } from '../domain/catalog.ts';
-import type { WarehouseStock } from '../domain/order-rules.ts';
+import { ConflictError } from '../domain/errors.ts';
+import type { StockBucket } from '../domain/order-rules.ts';
 import { ascendingPage } from '../domain/pagination-ascending.ts';
+import { AGAIN, retry } from '../domain/retry.ts';
+import { spreadUnits } from '../domain/stock.ts';
 import { Inventory } from '../model/inventory.ts';
 import { Product as ProductEntity, type ProductItem } from '../model/product.ts';
 import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
 import { commerce } from '../model/service.ts';
-import type { CatalogStore, ProductReplacement } from '../ports/catalog.ts';
+import type { CatalogStore, ProductReplacement, StockWrites } from '../ports/catalog.ts';
+import { CONTENTION_CODES } from './aws-errors.ts';
 import { batchGetAll } from './batch-get.ts';
 
 function toProduct(item: ProductItem): Product {
@@ -89,22 +93,61 @@ export async function getCategoriesOfProduct(productId: string): Promise<string[
   return data.map((membership) => membership.categoryId);
 }
 
-async function putInventory(productId: string, warehouseId: string, available: number, now: string): Promise<void> {
-  await Inventory.put({ productId, warehouseId, available, updatedAt: now }).go();
+/** AP6's Query: every item of the product's stock, schema-1 items among them (their `bucket` is absent). */
+async function stockItems(productId: string, options: { consistent?: boolean } = {}): Promise<StockBucket[]> {
+  const { data } = await Inventory.query.byProduct({ productId }).go({ pages: 'all', ...options });
+  return data.map(({ warehouseId, bucket, available }) => ({ warehouseId, ...(bucket === undefined ? {} : { bucket }), available }));
 }
 
-/** AP6: the product's stock in every warehouse — one Query on the product's partition. */
-export async function getStock(productId: string): Promise<WarehouseStock[]> {
-  const { data } = await Inventory.query.byProduct({ productId }).go({ pages: 'all' });
-  return data.map(({ warehouseId, available }) => ({ warehouseId, available }));
+/** AP6: the product's stock in every warehouse and bucket — one Query on the product's partition. */
+export async function getStock(productId: string): Promise<StockBucket[]> {
+  return stockItems(productId);
 }
 
-export const catalogStore: CatalogStore = {
+/** Transactions lost to settlements on the same buckets (or another PUT) before the write gives up. */
+const STOCK_RACES = { attempts: 5, baseMs: 20, capMs: 400 };
+
+/**
+ * Sets a warehouse's stock (decision 0013): one transaction puts its `buckets` items with the units
+ * spread over them and deletes whatever else held that warehouse's stock — its schema-1 item, buckets
+ * beyond `buckets` left by an earlier count — found by a consistent Query first. All of it or
+ * nothing; every writer puts the same items, so concurrent writes leave exactly one of them. A
+ * transaction conflict (a settlement on a bucket just then) is tried again; one that keeps losing
+ * is a ConflictError.
+ */
+async function putInventory(productId: string, warehouseId: string, available: number, now: string, buckets: number): Promise<void> {
+  const units = spreadUnits(available, buckets);
+  const written = await retry(STOCK_RACES, async () => {
+    const held = (await stockItems(productId, { consistent: true })).filter((item) => item.warehouseId === warehouseId);
+    const beforeBuckets = held.some((item) => item.bucket === undefined);
+    const beyond = held.flatMap(({ bucket }) => (bucket !== undefined && bucket >= buckets ? [bucket] : []));
+    const { canceled, data } = await commerce.transaction
+      .write(({ inventory, inventoryBeforeBuckets }) => [
+        ...units.map((bucketUnits, bucket) => inventory.put({ productId, warehouseId, bucket, available: bucketUnits, updatedAt: now }).commit()),
+        ...beyond.map((bucket) => inventory.delete({ productId, warehouseId, bucket }).commit()),
+        ...(beforeBuckets ? [inventoryBeforeBuckets.delete({ productId, warehouseId }).commit()] : []),
+      ])
+      .go();
+    if (!canceled) return 'written' as const;
+    // ElectroDB types the results of an array built only from spreads as never[].
+    const codes = (data as ReadonlyArray<{ code?: string }>).map((result) => result.code);
+    if (codes.some((code) => code !== undefined && CONTENTION_CODES.has(code))) return AGAIN;
+    throw new Error(`Setting the stock of ${productId} in ${warehouseId} was canceled: ${codes.join(',')}`);
+  });
+  if (written === AGAIN) throw new ConflictError('The stock is being changed concurrently; retry');
+}
+
+/** PUT inventory's writes, spreading each warehouse's units over `buckets` items (the catalog function's STOCK_BUCKET_COUNT). */
+export function stockWrites(buckets: number): StockWrites {
+  return { setStock: (productId, warehouseId, available, now) => putInventory(productId, warehouseId, available, now, buckets) };
+}
+
+/** The catalog's store; the catalog handler adds stockWrites with its bucket count. */
+export const catalogStore: Omit<CatalogStore, keyof StockWrites> = {
   product: getProduct,
   products: getProducts,
   currentVersion,
   replaceProduct,
   categoryPage: listCategoryProducts,
   stock: getStock,
-  setStock: putInventory,
 };

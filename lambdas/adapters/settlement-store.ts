@@ -39,7 +39,7 @@ export async function commitConfirmation(input: Confirmation): Promise<CommitRes
   const { order, now, promotionCode } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
   const { canceled, data } = await commerce.transaction
-    .write(({ order: orders, promotion, inventory, payment, orderEvent }) => [
+    .write(({ order: orders, promotion, inventory, inventoryBeforeBuckets, payment, orderEvent }) => [
       orders
         .patch({ orderId: order.orderId })
         .set({ status: 'CONFIRMED', items: input.lines, ...input.totals, eventSeq: lastSeq, updatedAt: now })
@@ -59,13 +59,21 @@ export async function commitConfirmation(input: Confirmation): Promise<CommitRes
               .commit(),
           ]
         : []),
-      ...input.allocations.map((allocation) =>
-        inventory
-          .patch({ productId: allocation.productId, warehouseId: allocation.warehouseId })
-          .subtract({ available: allocation.quantity })
-          .set({ updatedAt: now })
-          .where(({ available }, { gte }) => gte(available, allocation.quantity))
-          .commit(),
+      // One decrement per bucket taken (decision 0013); a schema-1 item is its warehouse's one bucket.
+      ...input.allocations.map(({ productId, warehouseId, bucket, quantity }) =>
+        bucket === undefined
+          ? inventoryBeforeBuckets
+              .patch({ productId, warehouseId })
+              .subtract({ available: quantity })
+              .set({ updatedAt: now })
+              .where(({ available }, { gte }) => gte(available, quantity))
+              .commit()
+          : inventory
+              .patch({ productId, warehouseId, bucket })
+              .subtract({ available: quantity })
+              .set({ updatedAt: now })
+              .where(({ available }, { gte }) => gte(available, quantity))
+              .commit(),
       ),
       payment.create({ orderId: order.orderId, ...input.payment, createdAt: now }).commit(),
       ...input.events.map((event) =>

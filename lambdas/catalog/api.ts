@@ -1,4 +1,5 @@
-import { catalogStore } from '../adapters/catalog-store.ts';
+import { catalogStore, stockWrites } from '../adapters/catalog-store.ts';
+import { config } from '../config.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import type { HttpEvent } from '../http/request.ts';
 import { catalogReads } from './reads.ts';
@@ -12,7 +13,11 @@ import {
   putProductRoute,
 } from './routes.ts';
 
-const catalog: CatalogRoutePorts = { reads: catalogReads, store: catalogStore, now: () => new Date().toISOString() };
+const catalog: CatalogRoutePorts = {
+  reads: catalogReads,
+  store: { ...catalogStore, ...stockWrites(config.stockBucketCount) },
+  now: () => new Date().toISOString(),
+};
 
 /** The catalog: public reads through the instance's defenses, admin writes to the table. */
 export const handler = apiHandler({

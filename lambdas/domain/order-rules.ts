@@ -1,3 +1,5 @@
+import { shardFor } from './sharding.ts';
+
 /**
  * Order settlement rules (SPEC §4), pure: pricing from the catalog, stock allocation across
  * warehouses, the numbered events of each outcome, and the order summary of the read models.
@@ -59,10 +61,23 @@ export interface WarehouseStock {
   warehouseId: string;
   available: number;
 }
+/**
+ * Units of a product in one of the items its stock in a warehouse is split over (decision 0013).
+ * `bucket` tells the store which item; absent, the warehouse keeps its stock in one item (written
+ * before buckets), which counts as one more bucket.
+ */
+export interface StockBucket extends WarehouseStock {
+  bucket?: number | undefined;
+}
+/** Units of one product taken from one warehouse: what the InventoryReserved event records. */
 export interface Allocation {
   productId: string;
   warehouseId: string;
   quantity: number;
+}
+/** Units taken from one bucket: one conditioned decrement of the settlement transaction. */
+export interface BucketAllocation extends Allocation {
+  bucket?: number | undefined;
 }
 export interface OrderEventDraft {
   seq: number;
@@ -104,29 +119,72 @@ export function priceLines(
 
 /**
  * Takes each line's units from the warehouses with the most stock first (fewest writes), never
- * more than a warehouse has. Fails when the stock of any product does not cover its line.
+ * more than a bucket has. Within a warehouse the buckets are tried in a rotation that starts where
+ * `spreadBy` (the order id) hashes to, so concurrent orders of one product decrement different
+ * items: the first bucket that covers what is still missing, else the fullest (few writes). Fails
+ * when the stock of any product does not cover its line, or the plan needs more than `maxWrites`.
  */
 export function allocateStock(
   lines: RequestedLine[],
-  stock: ReadonlyMap<string, readonly WarehouseStock[]>,
+  stock: ReadonlyMap<string, readonly StockBucket[]>,
   maxWrites = MAX_STOCK_WRITES,
-): Outcome<Allocation[]> {
-  const allocations: Allocation[] = [];
+  spreadBy = '',
+): Outcome<BucketAllocation[]> {
+  const allocations: BucketAllocation[] = [];
   for (const line of lines) {
-    const warehouses = [...(stock.get(line.productId) ?? [])]
-      .filter((w) => w.available > 0)
-      .sort((a, b) => b.available - a.available || a.warehouseId.localeCompare(b.warehouseId));
     let missing = line.quantity;
-    for (const warehouse of warehouses) {
+    for (const warehouse of warehousesFullestFirst(stock.get(line.productId) ?? [])) {
       if (missing === 0) break;
-      const take = Math.min(missing, warehouse.available);
-      allocations.push({ productId: line.productId, warehouseId: warehouse.warehouseId, quantity: take });
-      missing -= take;
+      const wanted = Math.min(missing, warehouse.available);
+      for (const take of takeFromBuckets(warehouse.buckets, wanted, spreadBy)) allocations.push({ productId: line.productId, ...take });
+      missing -= wanted;
     }
     if (missing > 0) return { ok: false, reason: 'OUT_OF_STOCK' };
   }
   if (allocations.length > maxWrites) return { ok: false, reason: 'OUT_OF_STOCK' };
   return { ok: true, value: allocations };
+}
+
+/** The buckets with units, by warehouse, the warehouse with the most units first. */
+function warehousesFullestFirst(buckets: readonly StockBucket[]) {
+  const warehouses = new Map<string, { warehouseId: string; available: number; buckets: StockBucket[] }>();
+  for (const bucket of buckets) {
+    if (bucket.available <= 0) continue;
+    const warehouse = warehouses.get(bucket.warehouseId) ?? { warehouseId: bucket.warehouseId, available: 0, buckets: [] };
+    warehouse.available += bucket.available;
+    warehouse.buckets.push(bucket);
+    warehouses.set(bucket.warehouseId, warehouse);
+  }
+  return [...warehouses.values()].sort((a, b) => b.available - a.available || a.warehouseId.localeCompare(b.warehouseId));
+}
+
+/** `wanted` units (no more than the buckets hold together) from buckets of one warehouse. */
+function takeFromBuckets(buckets: readonly StockBucket[], wanted: number, spreadBy: string): Array<Omit<BucketAllocation, 'productId'>> {
+  const ordered = [...buckets].sort((a, b) => (a.bucket ?? -1) - (b.bucket ?? -1));
+  const start = shardFor(spreadBy, ordered.length);
+  const pool = [...ordered.slice(start), ...ordered.slice(0, start)];
+  const takes: Array<Omit<BucketAllocation, 'productId'>> = [];
+  for (let rest = wanted; rest > 0; ) {
+    const covering = pool.findIndex((bucket) => bucket.available >= rest);
+    const index = covering >= 0 ? covering : pool.reduce((best, bucket, i) => (bucket.available > pool[best]!.available ? i : best), 0);
+    const [{ warehouseId, bucket, available }] = pool.splice(index, 1) as [StockBucket];
+    const quantity = Math.min(rest, available);
+    takes.push({ warehouseId, ...(bucket === undefined ? {} : { bucket }), quantity });
+    rest -= quantity;
+  }
+  return takes;
+}
+
+/** The units taken per product and warehouse, whatever buckets they came from: the InventoryReserved event's allocations. */
+export function warehouseAllocations(allocations: readonly BucketAllocation[]): Allocation[] {
+  const merged = new Map<string, Allocation>();
+  for (const { productId, warehouseId, quantity } of allocations) {
+    const key = JSON.stringify([productId, warehouseId]);
+    const entry = merged.get(key);
+    if (entry) entry.quantity += quantity;
+    else merged.set(key, { productId, warehouseId, quantity });
+  }
+  return [...merged.values()];
 }
 
 export interface OrderTotals {

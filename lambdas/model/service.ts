@@ -1,7 +1,7 @@
 import { Service } from 'electrodb';
 import { CartItem } from './cart-item.ts';
 import { IdempotencyRecord } from './idempotency.ts';
-import { Inventory } from './inventory.ts';
+import { Inventory, InventoryBeforeBuckets } from './inventory.ts';
 import { MetricEvent } from './metric-event.ts';
 import { MetricRollup } from './metric-rollup.ts';
 import { Notification } from './notification.ts';
@@ -25,6 +25,7 @@ export const commerce = new Service(
   {
     product: Product,
     inventory: Inventory,
+    inventoryBeforeBuckets: InventoryBeforeBuckets,
     order: Order,
     orderEvent: OrderEvent,
     payment: Payment,

@@ -7,6 +7,7 @@ import {
   rejectionEvents,
   type RejectionReason,
   stockWriteBudget,
+  warehouseAllocations,
 } from '../domain/order-rules.ts';
 import { discountFor } from '../domain/promotions.ts';
 import { AGAIN, type Again, retry } from '../domain/retry.ts';
@@ -128,7 +129,8 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
   const totals = orderTotals(priced.value.subtotalCents, discount.discountCents);
 
   const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.stock(id)] as const)));
-  const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined));
+  // Spread by order: concurrent settlements of one product start at different buckets.
+  const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined), order.orderId);
   if (!allocation.ok) return reject(ports, order, allocation.reason);
 
   const amountCents = totals.totalCents;
@@ -146,7 +148,7 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
     ...promotionCode,
     allocations: allocation.value,
     payment: { ...payment, status: 'AUTHORIZED' },
-    events: confirmationEvents(order.eventSeq, allocation.value, { reference: payment.reference, amountCents }, { ...totals, ...promotionCode }),
+    events: confirmationEvents(order.eventSeq, warehouseAllocations(allocation.value), { reference: payment.reference, amountCents }, { ...totals, ...promotionCode }),
     now,
   });
   if (result === 'stock-changed') {

@@ -1,5 +1,5 @@
 import type { Product, ProductInput, PublicProduct } from '../domain/catalog.ts';
-import type { WarehouseStock } from '../domain/order-rules.ts';
+import type { StockBucket } from '../domain/order-rules.ts';
 
 /**
  * What the catalog's use cases need of the store, one capability an interface. Implemented for
@@ -39,11 +39,12 @@ export interface CategoryListing {
   categoryPage(categoryId: string, page: { limit: number; after?: string }): Promise<{ items: PublicProduct[]; after: string | null }>;
 }
 
-/** AP6: the product's stock in every warehouse. */
+/** AP6: the product's stock in every warehouse, bucket by bucket (decision 0013). */
 export interface StockLevels {
-  stock(productId: string): Promise<WarehouseStock[]>;
+  stock(productId: string): Promise<StockBucket[]>;
 }
 
+/** Sets a warehouse's stock, all of it at once; a write that keeps losing races throws a ConflictError. */
 export interface StockWrites {
   setStock(productId: string, warehouseId: string, available: number, now: string): Promise<void>;
 }

@@ -5,7 +5,7 @@
  */
 import type { OrderedCartLine } from '../domain/cart.ts';
 import type {
-  Allocation,
+  BucketAllocation,
   Order,
   OrderEventDraft,
   OrderTotals,
@@ -89,7 +89,8 @@ export interface Confirmation {
   lines: PricedLine[];
   totals: OrderTotals;
   promotionCode?: string;
-  allocations: Allocation[];
+  /** The stock decrements, bucket by bucket. */
+  allocations: BucketAllocation[];
   payment: PaymentRecord;
   events: OrderEventDraft[];
   now: string;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackfillOptions, runBackfill } from '../../scripts/backfill/run.ts';
-import { baseUrl, call, tokenFor, unique } from './client.ts';
+import { baseUrl, call, idle, tokenFor, unique } from './client.ts';
 import { inProcess } from './in-process.ts';
 
 /**
@@ -110,6 +110,85 @@ describe('users of schema 1 on the sandbox table', () => {
     const reply = await call('PUT', '/me', { token: await tokenFor(userId), body: { email: `${userId}@example.com`, familyName: 'Sarkisian' } });
     expect(reply.status).toBe(200);
     expect(reply.body.profile).toEqual({ givenName: 'Cher', familyName: 'Sarkisian', name: 'Cher Sarkisian', phone: '+1 555 0100' });
+  });
+});
+
+describe('inventory of schema 1 on the sandbox table (decision 0013)', () => {
+  const productId = unique('legacy-stock');
+  const pk = `$commerce#productId_${productId}`;
+  /** A warehouse's stock as the schema-1 code wrote it: one item, no bucket in its key. */
+  const schemaOneStock = (warehouseId: string, available: number) => ({
+    pk,
+    sk: `$inventory_1#warehouseId_${warehouseId}`,
+    __edb_e__: 'inventory',
+    __edb_v__: '1',
+    productId,
+    warehouseId,
+    available,
+    schemaVersion: 1,
+    updatedAt: '2025-06-01T00:00:00.000Z',
+  });
+  const stockItems = async (table: string) =>
+    (
+      await dynamo.send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
+      )
+    ).Items?.filter((item) => item.__edb_e__ === 'inventory') ?? [];
+  const total = async () => (await call('GET', `/products/${productId}/inventory`, { token: await tokenFor('admin-backfill', { admin: true }) })).body;
+  let options: BackfillOptions;
+
+  beforeAll(async () => {
+    options = { table: harness.sandbox.tableName, endpoint: harness.sandbox.dynamodbEndpoint, segments: 2, checkpointDir, stockBuckets: 4 };
+    const token = await tokenFor('admin-backfill', { admin: true });
+    expect((await call('PUT', `/products/${productId}`, { token, body: { name: 'Legacy stock', priceCents: 100 } })).status).toBe(200);
+    expect((await call('PUT', `/products/${productId}/inventory/w1`, { token, body: { available: 10 } })).status).toBe(200);
+    // w5 has both: a schema-1 item written by old code during a rollout after new code set buckets.
+    await seed(options.table, [schemaOneStock('w0', 7), schemaOneStock('w9', 0), schemaOneStock('w5', 2), { ...schemaOneStock('w5', 1), sk: '$inventory_1#warehouseId_w5#bucket_0', bucket: 0, schemaVersion: 2 }]);
+  });
+  afterAll(async () => {
+    await dynamo.send(new DeleteCommand({ TableName: options.table, Key: { pk, sk: '$inventory_1#warehouseId_w5' } }));
+  });
+
+  it('read, before any migration, as one more bucket of their warehouse', async () => {
+    expect(await total()).toMatchObject({ total: 20, warehouses: [{ warehouseId: 'w0', available: 7 }, { warehouseId: 'w1', available: 10 }, { warehouseId: 'w5', available: 3 }, { warehouseId: 'w9', available: 0 }] });
+  });
+
+  it('are spread over the buckets by the backfill, the stock unchanged; what already has buckets is left alone', async () => {
+    const first = await runBackfill(options);
+    expect(first).toMatchObject({ completed: true });
+    expect(first.migrated).toBeGreaterThanOrEqual(2);
+    expect(first.left).toBeGreaterThanOrEqual(1);
+
+    const items = await stockItems(options.table);
+    const of = (warehouseId: string) => items.filter((item) => item.warehouseId === warehouseId).sort((a, b) => (a.bucket ?? -1) - (b.bucket ?? -1));
+    expect(of('w0').map((item) => [item.sk, item.available, item.schemaVersion])).toEqual([
+      ['$inventory_1#warehouseId_w0#bucket_0', 2, 2],
+      ['$inventory_1#warehouseId_w0#bucket_1', 2, 2],
+      ['$inventory_1#warehouseId_w0#bucket_2', 2, 2],
+      ['$inventory_1#warehouseId_w0#bucket_3', 1, 2],
+    ]);
+    expect(of('w0')[0]).toEqual({ ...schemaOneStock('w0', 2), sk: '$inventory_1#warehouseId_w0#bucket_0', bucket: 0, schemaVersion: 2 });
+    expect(of('w9').map((item) => item.available)).toEqual([0, 0, 0, 0]);
+    expect(of('w5').map((item) => [item.bucket, item.available])).toEqual([[undefined, 2], [0, 1]]);
+    expect(await total()).toMatchObject({ total: 20 });
+
+    const second = await runBackfill(options);
+    expect(second).toMatchObject({ completed: true, migrated: 0 });
+    expect(second.left).toBeGreaterThanOrEqual(1);
+  });
+
+  it('settle as bucketed stock afterwards', async () => {
+    const { token } = await (async () => {
+      const userId = unique('backfill-buyer');
+      const userToken = await tokenFor(userId, { email: `${userId}@example.com` });
+      expect((await call('PUT', '/me', { token: userToken, body: { email: `${userId}@example.com`, name: 'Buyer' } })).status).toBe(200);
+      return { token: userToken };
+    })();
+    const placed = await call('POST', '/orders', { token, headers: { 'idempotency-key': unique('idem') }, body: { items: [{ productId, quantity: 12 }], paymentToken: 'tok_ok' } });
+    expect(placed.status).toBe(202);
+    await idle();
+    expect((await call('GET', `/orders/${placed.body.orderId}`, { token })).body.status).toBe('CONFIRMED');
+    expect(await total()).toMatchObject({ total: 8 });
   });
 });
 

@@ -109,7 +109,7 @@ describe('the sandbox fault controls', () => {
     expect((await call('GET', `/products/${productId}/inventory`, { token: await admin() })).status).toBe(200);
     const { calls } = (await call('GET', '/_sandbox/calls')).body;
     const catalog = Object.entries(calls).find(([fn]) => fn.includes('CatalogApi'))![1];
-    expect(catalog).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+    expect(catalog).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:TransactWriteItems']));
   });
 
   it('refuse rules they cannot apply', async () => {

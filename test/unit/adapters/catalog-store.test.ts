@@ -2,13 +2,15 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { catalogStore } from '../../../lambdas/adapters/catalog-store.ts';
+import { catalogStore, stockWrites } from '../../../lambdas/adapters/catalog-store.ts';
+import { putInventory } from '../../../lambdas/catalog/put-inventory.ts';
 import { putProduct } from '../../../lambdas/catalog/put-product.ts';
 import type { ProductInput } from '../../../lambdas/domain/catalog.ts';
+import { ConflictError } from '../../../lambdas/domain/errors.ts';
 
 /**
  * The catalog store's requests, with the SDK mocked: the product write (driven by its use case) with
- * its version guard and memberships, and the category page on gsi1.
+ * its version guard and memberships, the category page on gsi1, and stock in buckets.
  */
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -131,5 +133,89 @@ describe('catalogStore.categoryPage', () => {
       KeyConditionExpression: '#pk = :pk and #sk1 > :sk1',
       ExpressionAttributeValues: { ':sk1': '$productCategory_1#productId_p2' },
     });
+  });
+});
+
+describe('catalogStore.stock and stockWrites: a warehouse split over buckets (decision 0013)', () => {
+  const productPk = '$commerce#productId_p-stock';
+  const bucketItem = (warehouseId: string, bucket: number, available: number) => ({
+    pk: productPk,
+    sk: `$inventory_1#warehouseId_${warehouseId}#bucket_${bucket}`,
+    __edb_e__: 'inventory',
+    __edb_v__: '1',
+    productId: 'p-stock',
+    warehouseId,
+    bucket,
+    available,
+    schemaVersion: 2,
+    updatedAt: '2026-11-27T00:00:00.000Z',
+  });
+  /** A warehouse's stock as schema 1 wrote it: one item, no bucket in its key. */
+  const schemaOneItem = (warehouseId: string, available: number) => ({
+    pk: productPk,
+    sk: `$inventory_1#warehouseId_${warehouseId}`,
+    __edb_e__: 'inventory',
+    __edb_v__: '1',
+    productId: 'p-stock',
+    warehouseId,
+    available,
+    schemaVersion: 1,
+    updatedAt: '2025-01-01T00:00:00.000Z',
+  });
+  const now = '2026-11-27T12:00:00.000Z';
+  const canceled = (codes: string[]) => new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+  it('AP6 reads every bucket and every schema-1 item of the product in one Query', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [schemaOneItem('w0', 4), bucketItem('w1', 0, 3), bucketItem('w1', 1, 2)] });
+    expect(await catalogStore.stock('p-stock')).toEqual([
+      { warehouseId: 'w0', available: 4 },
+      { warehouseId: 'w1', bucket: 0, available: 3 },
+      { warehouseId: 'w1', bucket: 1, available: 2 },
+    ]);
+    const queries = dynamo.commandCalls(QueryCommand);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]!.args[0].input).toMatchObject({
+      KeyConditionExpression: '#pk = :pk and begins_with(#sk1, :sk1)',
+      ExpressionAttributeValues: { ':pk': productPk, ':sk1': '$inventory_1#warehouseId_' },
+    });
+  });
+
+  it('puts every bucket with the units spread over them in one transaction, deleting what held the warehouse before', async () => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [schemaOneItem('w1', 9), bucketItem('w1', 0, 1), bucketItem('w1', 5, 2), bucketItem('w2', 7, 3), schemaOneItem('w2', 1)],
+    });
+    await stockWrites(4).setStock('p-stock', 'w1', 10, now);
+
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
+    const writes = dynamo.commandCalls(TransactWriteCommand);
+    expect(writes).toHaveLength(1);
+    const items = writes[0]!.args[0].input.TransactItems!;
+    expect(items.filter((item) => item.Put).map((item) => item.Put!.Item)).toEqual(
+      [3, 3, 2, 2].map((available, bucket) => expect.objectContaining({ ...bucketItem('w1', bucket, available), updatedAt: now })),
+    );
+    // The schema-1 item and the bucket beyond the count, of this warehouse only.
+    expect(items.filter((item) => item.Delete).map((item) => item.Delete!.Key)).toEqual([
+      { pk: productPk, sk: '$inventory_1#warehouseId_w1#bucket_5' },
+      { pk: productPk, sk: '$inventory_1#warehouseId_w1' },
+    ]);
+  });
+
+  it('tries again when a settlement held a bucket just then, and answers a ConflictError when it keeps losing', async () => {
+    dynamo.on(TransactWriteCommand).rejectsOnce(canceled(['TransactionConflict', 'None'])).resolves({});
+    await stockWrites(2).setStock('p-stock', 'w1', 5, now);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+
+    dynamo.on(TransactWriteCommand).rejects(canceled(['TransactionConflict', 'None']));
+    await expect(stockWrites(2).setStock('p-stock', 'w1', 5, now)).rejects.toBeInstanceOf(ConflictError);
+
+    dynamo.on(TransactWriteCommand).rejects(canceled(['ValidationError', 'None']));
+    await expect(stockWrites(2).setStock('p-stock', 'w1', 5, now)).rejects.toThrow(/canceled: ValidationError/);
+  });
+
+  it('writes nothing for a product the catalog does not have', async () => {
+    const ports = { catalog: catalogStore, stock: stockWrites(4), now: () => now };
+    expect(await putInventory({ productId: 'p-ghost', warehouseId: 'w1', available: 3 }, ports)).toEqual({ outcome: 'unknown-product' });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toEqual([]);
   });
 });

@@ -77,6 +77,30 @@ describe('commitConfirmation', () => {
   });
 });
 
+describe('commitConfirmation: stock in buckets (decision 0013)', () => {
+  it('decrements each bucket taken under its own units, and a schema-1 item by its old key', async () => {
+    const taken = [
+      { productId: 'p1', warehouseId: 'w1', bucket: 3, quantity: 1 },
+      { productId: 'p1', warehouseId: 'w1', bucket: 11, quantity: 2 },
+      { productId: 'p1', warehouseId: 'w0', quantity: 1 },
+    ];
+    expect(await commitConfirmation({ ...confirmation(), allocations: taken })).toBe('committed');
+    const decrements = transactItems().filter((item) => item.Update?.Key?.sk?.startsWith('$inventory_1'));
+    expect(decrements.map((item) => item.Update!.Key)).toEqual([
+      { pk: '$commerce#productId_p1', sk: '$inventory_1#warehouseId_w1#bucket_3' },
+      { pk: '$commerce#productId_p1', sk: '$inventory_1#warehouseId_w1#bucket_11' },
+      { pk: '$commerce#productId_p1', sk: '$inventory_1#warehouseId_w0' },
+    ]);
+    for (const [i, { Update }] of decrements.entries()) {
+      // The bucket must exist and still hold what is taken from it: never below zero.
+      expect(Update!.ConditionExpression).toMatch(/attribute_exists\(#pk\) AND attribute_exists\(#sk\)/);
+      const [, guard] = /#available >= (:available\w*)/.exec(Update!.ConditionExpression!)!;
+      const [, taking] = /SET #available = \(if_not_exists\(#available, :\w+\) - (:available\w*)\)/.exec(Update!.UpdateExpression!)!;
+      expect([Update!.ExpressionAttributeValues![guard!], Update!.ExpressionAttributeValues![taking!]]).toEqual([taken[i]!.quantity, taken[i]!.quantity]);
+    }
+  });
+});
+
 describe('commitRejection', () => {
   it('rejects with its reason under the same PENDING guard, and records a voided payment when there was one', async () => {
     const result = await commitRejection({

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { defendedReads, warmProductCache } from '../../../lambdas/catalog/reads.ts';
 import {
   type CatalogRoutePorts,
+  getInventoryRoute,
   getProductRoute,
   listCategoryProductsRoute,
+  putInventoryRoute,
   putProductRoute,
 } from '../../../lambdas/catalog/routes.ts';
+import { ConflictError } from '../../../lambdas/domain/errors.ts';
 import { apiHandler } from '../../../lambdas/http/api-handler.ts';
 import type { HttpEvent } from '../../../lambdas/http/request.ts';
 import { adminClaims, httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
@@ -177,5 +180,42 @@ describe('the catalog function at cold start', () => {
     };
     await expect(warmProductCache({ bestSellers: unreachable, catalog: { products: async () => new Map() }, reads })).resolves.toBeUndefined();
     expect((await getProduct('p-after')).statusCode).toBe(200);
+  });
+});
+
+describe('the inventory routes over stock in buckets (decision 0013)', () => {
+  function inventoryRoutes(store: CatalogRoutePorts['store']) {
+    const ports: CatalogRoutePorts = { reads: defendedReads(store, { max: 10, ttlSeconds: 60 }), store, now: () => new Date().toISOString() };
+    const handler = apiHandler({
+      'PUT /products/{productId}/inventory/{warehouseId}': (event: HttpEvent) => putInventoryRoute(event, ports),
+      'GET /products/{productId}/inventory': (event: HttpEvent) => getInventoryRoute(event, ports),
+    });
+    return {
+      put: (productId: string, warehouseId: string, body: unknown) =>
+        handler(httpEvent({ routeKey: 'PUT /products/{productId}/inventory/{warehouseId}', pathParameters: { productId, warehouseId }, body, claims: adminClaims }), lambdaContext),
+      get: (productId: string) => handler(httpEvent({ routeKey: 'GET /products/{productId}/inventory', pathParameters: { productId }, claims: adminClaims }), lambdaContext),
+    };
+  }
+
+  it('GET answers each warehouse once, its buckets summed, in the shape of SPEC §4', async () => {
+    const { store } = fakeCatalog([product('p-b')]);
+    const buckets = [{ warehouseId: 'w1', available: 2 }, { warehouseId: 'w1', bucket: 0, available: 3 }, { warehouseId: 'w1', bucket: 1, available: 1 }, { warehouseId: 'w2', bucket: 0, available: 4 }];
+    const { get } = inventoryRoutes({ ...store, stock: async () => buckets });
+    const reply = await get('p-b');
+    expect(reply.statusCode).toBe(200);
+    expect(parseBody(reply)).toEqual({ productId: 'p-b', total: 10, warehouses: [{ warehouseId: 'w1', available: 6 }, { warehouseId: 'w2', available: 4 }] });
+  });
+
+  it('PUT answers 409 CONFLICT when the write keeps losing to settlements on the same buckets', async () => {
+    const { store } = fakeCatalog([product('p-busy')]);
+    const { put } = inventoryRoutes({
+      ...store,
+      setStock: async () => {
+        throw new ConflictError('The stock is being changed concurrently; retry');
+      },
+    });
+    const reply = await put('p-busy', 'w1', { available: 5 });
+    expect(reply.statusCode).toBe(409);
+    expect(parseBody(reply)).toMatchObject({ error: { code: 'CONFLICT' } });
   });
 });

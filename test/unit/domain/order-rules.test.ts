@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import {
   allocateStock,
@@ -11,6 +12,8 @@ import {
   rejectionEvents,
   stockWriteBudget,
   type OrderSummary,
+  type StockBucket,
+  warehouseAllocations,
 } from '../../../lambdas/domain/order-rules.ts';
 
 describe('priceLines', () => {
@@ -84,6 +87,109 @@ describe('allocateStock', () => {
         },
       ),
     );
+  });
+});
+
+describe('allocateStock over buckets (decision 0013)', () => {
+  const buckets = (warehouseId: string, units: number[]): StockBucket[] => units.map((available, bucket) => ({ warehouseId, bucket, available }));
+
+  it('takes a line from one bucket when one covers it, starting where the order id hashes to', () => {
+    const stock = new Map([['p', buckets('w1', [3, 3, 3, 3])]]);
+    const first = allocateStock([{ productId: 'p', quantity: 2 }], stock, MAX_STOCK_WRITES, 'order-a');
+    expect(first.ok && first.value).toEqual([{ productId: 'p', warehouseId: 'w1', bucket: expect.any(Number), quantity: 2 }]);
+    // The same order always plans the same way.
+    expect(allocateStock([{ productId: 'p', quantity: 2 }], stock, MAX_STOCK_WRITES, 'order-a')).toEqual(first);
+  });
+
+  it('spreads concurrent orders of one product over its buckets', () => {
+    const stock = new Map([['p', buckets('w1', new Array(16).fill(100))]]);
+    const tally = new Array<number>(16).fill(0);
+    for (let i = 0; i < 1600; i++) {
+      const result = allocateStock([{ productId: 'p', quantity: 1 }], stock, MAX_STOCK_WRITES, ulid());
+      if (!result.ok) throw new Error('out of stock');
+      tally[result.value[0]!.bucket!]!++;
+    }
+    // 100 each on average; FNV-1a of ULIDs keeps every bucket well within half of that.
+    for (const n of tally) expect(n).toBeGreaterThan(50);
+  });
+
+  it('skips empty buckets and, when no bucket covers the line, takes the fullest first', () => {
+    const stock = new Map([['p', buckets('w1', [0, 2, 5, 1])]]);
+    const result = allocateStock([{ productId: 'p', quantity: 7 }], stock, MAX_STOCK_WRITES, 'any');
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        { productId: 'p', warehouseId: 'w1', bucket: 2, quantity: 5 },
+        { productId: 'p', warehouseId: 'w1', bucket: 1, quantity: 2 },
+      ],
+    });
+  });
+
+  it('counts a schema-1 item (no bucket) as one more bucket, and names no bucket for it', () => {
+    const stock = new Map([['p', [{ warehouseId: 'w1', available: 4 }, ...buckets('w1', [1, 1])]]]);
+    const result = allocateStock([{ productId: 'p', quantity: 6 }], stock, MAX_STOCK_WRITES, 'x');
+    expect(result.ok && result.value).toEqual(
+      expect.arrayContaining([{ productId: 'p', warehouseId: 'w1', quantity: 4 }, { productId: 'p', warehouseId: 'w1', bucket: 0, quantity: 1 }]),
+    );
+    expect(result.ok && result.value.reduce((sum, a) => sum + a.quantity, 0)).toBe(6);
+  });
+
+  it('keeps the warehouse order: the fullest warehouse first, whatever its buckets', () => {
+    const stock = new Map([['p', [...buckets('w1', [2, 2]), ...buckets('w2', [3, 3])]]]);
+    const result = allocateStock([{ productId: 'p', quantity: 7 }], stock, MAX_STOCK_WRITES, 'x');
+    expect(result.ok && result.value.map((a) => a.warehouseId)).toEqual(['w2', 'w2', 'w1']);
+  });
+
+  it('is OUT_OF_STOCK when a plan over many small buckets needs more writes than the budget', () => {
+    const stock = new Map([['p', buckets('w1', new Array(10).fill(1))]]);
+    expect(allocateStock([{ productId: 'p', quantity: 5 }], stock, 4, 'x')).toEqual({ ok: false, reason: 'OUT_OF_STOCK' });
+    expect(allocateStock([{ productId: 'p', quantity: 5 }], stock, 5, 'x').ok).toBe(true);
+  });
+
+  it('never takes more than a bucket holds, covers each line exactly, and stays within the write budget (property)', () => {
+    const bucketArb = fc.record({ warehouseId: fc.constantFrom('w1', 'w2', 'w3'), bucket: fc.option(fc.nat(20), { nil: undefined }), available: fc.nat(30) });
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(bucketArb, { selector: (b) => `${b.warehouseId}#${b.bucket ?? '-'}`, maxLength: 24 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.string({ maxLength: 26 }),
+        (stocks, quantities, maxWrites, orderId) => {
+          const lines = quantities.slice(0, stocks.length).map((quantity, i) => ({ productId: `p${i}`, quantity }));
+          const stock = new Map(lines.map((line, i) => [line.productId, stocks[i]!]));
+          const result = allocateStock(lines, stock, maxWrites, orderId);
+          const held = (productId: string) => stock.get(productId)!.filter((b) => b.available > 0);
+          const covered = lines.every((line) => held(line.productId).reduce((sum, b) => sum + b.available, 0) >= line.quantity);
+          const roomy = lines.reduce((sum, line) => sum + held(line.productId).length, 0) <= maxWrites;
+          if (!covered) return !result.ok;
+          if (!result.ok) return !roomy;
+          const key = (a: { productId: string; warehouseId: string; bucket?: number | undefined }) => `${a.productId}#${a.warehouseId}#${a.bucket ?? '-'}`;
+          const keys = result.value.map(key);
+          const withinBuckets = result.value.every((a) => {
+            const bucket = stock.get(a.productId)!.find((b) => key({ productId: a.productId, ...b }) === key(a));
+            return bucket !== undefined && a.quantity > 0 && a.quantity <= bucket.available;
+          });
+          const exact = lines.every((line) => result.value.filter((a) => a.productId === line.productId).reduce((sum, a) => sum + a.quantity, 0) === line.quantity);
+          return withinBuckets && exact && new Set(keys).size === keys.length && result.value.length <= maxWrites;
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sums the buckets taken per product and warehouse for the InventoryReserved event', () => {
+    expect(
+      warehouseAllocations([
+        { productId: 'p', warehouseId: 'w1', bucket: 3, quantity: 2 },
+        { productId: 'p', warehouseId: 'w2', bucket: 0, quantity: 1 },
+        { productId: 'p', warehouseId: 'w1', bucket: 5, quantity: 4 },
+        { productId: 'q', warehouseId: 'w1', quantity: 1 },
+      ]),
+    ).toEqual([
+      { productId: 'p', warehouseId: 'w1', quantity: 6 },
+      { productId: 'p', warehouseId: 'w2', quantity: 1 },
+      { productId: 'q', warehouseId: 'w1', quantity: 1 },
+    ]);
   });
 });
 

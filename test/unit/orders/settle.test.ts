@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatedProvider } from '../../../lambdas/adapters/payment-provider.ts';
 import type { CommitResult } from '../../../lambdas/ports/orders.ts';
-import type { WarehouseStock } from '../../../lambdas/domain/order-rules.ts';
+import type { StockBucket } from '../../../lambdas/domain/order-rules.ts';
 import type { Product } from '../../../lambdas/domain/catalog.ts';
 import type { Order } from '../../../lambdas/domain/order-rules.ts';
 import type { Promotion } from '../../../lambdas/domain/promotions.ts';
@@ -24,7 +24,7 @@ interface FakePromotion {
 function fakeStore(initial: {
   order: Order;
   prices: Record<string, number>;
-  stock: Record<string, WarehouseStock[]>;
+  stock: Record<string, StockBucket[]>;
   promotion?: FakePromotion;
   cart?: Record<string, { quantity: number; addedAt: string }>;
 }) {
@@ -36,6 +36,7 @@ function fakeStore(initial: {
     voided: [] as string[],
     authorized: [] as number[],
     commits: 0,
+    reserved: [] as unknown[],
   };
   const raceOnce = { stealUnits: 0, takeLastRedemption: false, failCartRemoval: false };
   const ports: SettlementPorts = {
@@ -63,9 +64,11 @@ function fakeStore(initial: {
           (promotion.validUntil === undefined || promotion.validUntil > now);
         if (!redeemable) return 'promotion-unavailable';
       }
-      const enough = allocations.every((a) => (state.stock[a.productId]!.find((w) => w.warehouseId === a.warehouseId)?.available ?? 0) >= a.quantity);
+      const item = (a: (typeof allocations)[number]) => state.stock[a.productId]!.find((w) => w.warehouseId === a.warehouseId && w.bucket === a.bucket);
+      const enough = allocations.every((a) => (item(a)?.available ?? 0) >= a.quantity);
       if (!enough) return 'stock-changed';
-      for (const a of allocations) state.stock[a.productId]!.find((w) => w.warehouseId === a.warehouseId)!.available -= a.quantity;
+      for (const a of allocations) item(a)!.available -= a.quantity;
+      state.reserved.push(events.find((event) => event.type === 'InventoryReserved')?.data);
       if (promotionCode !== undefined) promotion!.redemptions++;
       state.order = { ...state.order, status: 'CONFIRMED', items: lines, ...totals, eventSeq: events.at(-1)!.seq };
       state.commits++;
@@ -126,6 +129,14 @@ describe('settleOrder', () => {
     await expect(settleOrder({ orderId: '01ORDER', paymentToken: 't' }, ports)).resolves.toBe('already-settled');
     expect(state.commits).toBe(1);
     expect(state.stock.p![0]!.available).toBe(4);
+  });
+
+  it('takes a line from several buckets when none covers it, and reserves the units per warehouse', async () => {
+    const stock = { p: [0, 1, 2].map((bucket) => ({ warehouseId: 'w', bucket, available: 1 })) };
+    const { ports, state } = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 3 }]), prices: { p: 10 }, stock });
+    expect(await settleOrder({ orderId: '01ORDER', paymentToken: 'tok_ok' }, ports)).toBe('confirmed');
+    expect(state.stock.p!.map((bucket) => bucket.available)).toEqual([0, 0, 0]);
+    expect(state.reserved).toEqual([{ allocations: [{ productId: 'p', warehouseId: 'w', quantity: 3 }] }]);
   });
 
   it('rejects PAYMENT_DECLINED for tok_decline and leaves the stock untouched', async () => {
