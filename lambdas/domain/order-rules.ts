@@ -69,7 +69,7 @@ export interface WarehouseStock {
 export interface StockBucket extends WarehouseStock {
   bucket?: number | undefined;
 }
-/** Units of one product taken from one warehouse: what the InventoryReserved event records. */
+/** Units of one product taken from one warehouse: what OrderConfirmed records (`allocations`). */
 export interface Allocation {
   productId: string;
   warehouseId: string;
@@ -175,7 +175,7 @@ function takeFromBuckets(buckets: readonly StockBucket[], wanted: number, spread
   return takes;
 }
 
-/** The units taken per product and warehouse, whatever buckets they came from: the InventoryReserved event's allocations. */
+/** The units taken per product and warehouse, whatever buckets they came from: OrderConfirmed's `allocations`. */
 export function warehouseAllocations(allocations: readonly BucketAllocation[]): Allocation[] {
   const merged = new Map<string, Allocation>();
   for (const { productId, warehouseId, quantity } of allocations) {

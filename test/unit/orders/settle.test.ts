@@ -68,7 +68,7 @@ function fakeStore(initial: {
       const enough = allocations.every((a) => (item(a)?.available ?? 0) >= a.quantity);
       if (!enough) return 'stock-changed';
       for (const a of allocations) item(a)!.available -= a.quantity;
-      state.reserved.push(events.find((event) => event.type === 'InventoryReserved')?.data);
+      state.reserved.push((events.find((event) => event.type === 'OrderConfirmed')?.data as { allocations?: unknown } | undefined)?.allocations);
       if (promotionCode !== undefined) promotion!.redemptions++;
       state.order = { ...state.order, status: 'CONFIRMED', items: lines, ...totals, eventSeq: events.at(-1)!.seq };
       state.commits++;
@@ -136,7 +136,7 @@ describe('settleOrder', () => {
     const { ports, state } = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 3 }]), prices: { p: 10 }, stock });
     expect(await settleOrder({ orderId: '01ORDER', paymentToken: 'tok_ok' }, ports)).toBe('confirmed');
     expect(state.stock.p!.map((bucket) => bucket.available)).toEqual([0, 0, 0]);
-    expect(state.reserved).toEqual([{ allocations: [{ productId: 'p', warehouseId: 'w', quantity: 3 }] }]);
+    expect(state.reserved).toEqual([[{ productId: 'p', warehouseId: 'w', quantity: 3 }]]);
   });
 
   it('rejects PAYMENT_DECLINED for tok_decline and leaves the stock untouched', async () => {
