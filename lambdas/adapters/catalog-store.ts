@@ -1,16 +1,20 @@
+import { Service } from 'electrodb';
 import { membershipChanges, type Product, type ProductInput } from '../domain/catalog.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { StockBucket } from '../domain/order-rules.ts';
 import { ascendingPage } from '../domain/pagination-ascending.ts';
 import { AGAIN, retry } from '../domain/retry.ts';
 import { spreadUnits } from '../domain/stock.ts';
-import { Inventory } from '../model/inventory.ts';
+import { Inventory, InventoryBeforeBuckets } from '../model/inventory.ts';
 import { Product as ProductEntity, type ProductItem } from '../model/product.ts';
 import { ProductCategory, type ProductCategoryItem } from '../model/product-category.ts';
-import { commerce } from '../model/service.ts';
+import { entityConfig } from '../model/table.ts';
 import type { CatalogStore, ProductReplacement, StockWrites } from '../ports/catalog.ts';
 import { CONTENTION_CODES } from './aws-errors.ts';
 import { batchGetAll } from './batch-get.ts';
+
+/** The entities of the catalog's transactions — a service of its own, so that a function constructs only the entities its adapters use. */
+const catalog = new Service({ product: ProductEntity, productCategory: ProductCategory, inventory: Inventory, inventoryBeforeBuckets: InventoryBeforeBuckets }, entityConfig);
 
 function toProduct(item: ProductItem): Product {
   const { productId, name, description, priceCents, currency, categories, attributes, createdAt, updatedAt } = item;
@@ -55,7 +59,7 @@ async function replaceProduct(input: ProductInput, previous: Product | undefined
   const { productId, name, description, priceCents, currency, categories, attributes } = product;
   const changes = membershipChanges(previous?.categories ?? [], categories);
 
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await catalog.transaction
     .write(({ product: products, productCategory }) => [
       products
         .put(parsed)
@@ -121,7 +125,7 @@ async function putInventory(productId: string, warehouseId: string, available: n
     const held = (await stockItems(productId, { consistent: true })).filter((item) => item.warehouseId === warehouseId);
     const beforeBuckets = held.some((item) => item.bucket === undefined);
     const beyond = held.flatMap(({ bucket }) => (bucket !== undefined && bucket >= buckets ? [bucket] : []));
-    const { canceled, data } = await commerce.transaction
+    const { canceled, data } = await catalog.transaction
       .write(({ inventory, inventoryBeforeBuckets }) => [
         ...units.map((bucketUnits, bucket) => inventory.put({ productId, warehouseId, bucket, available: bucketUnits, updatedAt: now }).commit()),
         ...beyond.map((bucket) => inventory.delete({ productId, warehouseId, bucket }).commit()),

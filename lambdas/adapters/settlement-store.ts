@@ -1,8 +1,20 @@
+import { Service } from 'electrodb';
 import { config } from '../config.ts';
 import { dayOf, type Order } from '../domain/order-rules.ts';
 import { shardFor } from '../domain/sharding.ts';
-import { commerce } from '../model/service.ts';
+import { Inventory, InventoryBeforeBuckets } from '../model/inventory.ts';
+import { Order as OrderEntity } from '../model/order.ts';
+import { OrderEvent } from '../model/order-event.ts';
+import { Payment } from '../model/payment.ts';
+import { Promotion } from '../model/promotion.ts';
+import { entityConfig } from '../model/table.ts';
 import type { CommitResult, Confirmation, Rejection } from '../ports/orders.ts';
+
+/** The entities of the settlement transactions — a service of its own, so that a function constructs only the entities its adapters use. */
+const settlement = new Service(
+  { order: OrderEntity, promotion: Promotion, inventory: Inventory, inventoryBeforeBuckets: InventoryBeforeBuckets, payment: Payment, orderEvent: OrderEvent },
+  entityConfig,
+);
 
 /**
  * The index keys of an order, as placement filed it (order-store.ts): the day it was placed and the
@@ -38,7 +50,7 @@ function classify(canceled: boolean, codes: Array<string | undefined>, redeemsPr
 export async function commitConfirmation(input: Confirmation): Promise<CommitResult> {
   const { order, now, promotionCode } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await settlement.transaction
     .write(({ order: orders, promotion, inventory, inventoryBeforeBuckets, payment, orderEvent }) => [
       orders
         .patch({ orderId: order.orderId })
@@ -88,7 +100,7 @@ export async function commitConfirmation(input: Confirmation): Promise<CommitRes
 export async function commitRejection(input: Rejection): Promise<CommitResult> {
   const { order, now } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
-  const { canceled, data } = await commerce.transaction
+  const { canceled, data } = await settlement.transaction
     .write(({ order: orders, payment, orderEvent }) => [
       orders
         .patch({ orderId: order.orderId })

@@ -20,7 +20,11 @@ import { UserOrder } from './user-order.ts';
 import { UserStats } from './user-stats.ts';
 import { WishlistItem } from './wishlist-item.ts';
 
-/** Every entity of the single table; transactions and collections span them. */
+/**
+ * Every entity of the single table, for the scripts (backfill, rebuild) that span them all. Functions
+ * never import it: each adapter builds a service over the entities its transactions and collections
+ * use, so a function constructs only those (each costs init time: ElectroDB validates its model).
+ */
 export const commerce = new Service(
   {
     product: Product,

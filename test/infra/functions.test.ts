@@ -28,6 +28,12 @@ function bundleDir(cloudAssembly: CloudAssembly, fn: { Code: { S3Key: string } }
   return join(cloudAssembly.directory, `asset.${hash}`);
 }
 
+/** The entities of the single table, by model name (`model: { entity: 'order', … }` under lambdas/model/). */
+const MODEL_DIR = join(projectRoot, 'lambdas/model');
+const ALL_ENTITIES = new Set(readdirSync(MODEL_DIR).flatMap((file) => [...readFileSync(join(MODEL_DIR, file), 'utf8').matchAll(/model: \{ entity: '(\w+)'/g)].map((match) => match[1]!))).size;
+/** The entities a bundle constructs, by the model name each definition carries (minified: `model:{entity:"order",…`). */
+const entitiesIn = (code: string) => new Set([...code.matchAll(/model:\{entity:"(\w+)"/g)].map((match) => match[1]!));
+
 /** An ESM import of the AWS SDK left for the runtime to resolve (minified output has no spaces). */
 const RUNTIME_SDK_IMPORT = /\b(?:from|import)["']@aws-sdk\/|\bimport\(["']@aws-sdk\//;
 
@@ -102,6 +108,12 @@ describe.each(functions)('$entry', (fn) => {
       const carriesZod = code().includes('ZodError');
       expect(code().includes('Invalid input'), 'zod without its English messages, or the messages without zod').toBe(carriesZod);
       expect(code().includes('Ungültige Eingabe'), 'bundle carries the German locale').toBe(false);
+    });
+
+    it('constructs only the entities its adapters use, never the service of all of them (issue 9: each costs init time)', () => {
+      // lambdas/model/service.ts joins every entity, for the scripts; a function's adapters build their own.
+      expect(ALL_ENTITIES).toBeGreaterThan(15);
+      expect(entitiesIn(code()).size).toBeLessThan(ALL_ENTITIES);
     });
 
     it('carries no X-Ray SDK: active tracing needs none in the function (decision 0010)', () => {
