@@ -67,13 +67,13 @@ interface Settled {
   rejectionReason?: string;
 }
 
-/** Each order's outcome, its quantity and the units its InventoryReserved event took. */
+/** Each order's outcome, its quantity and the units its OrderConfirmed event took. */
 async function outcomes(orders: Array<{ orderId: string; quantity: number }>): Promise<Settled[]> {
   const { states, events } = await untilAllFinal(orders.map((order) => order.orderId), { boundMs: 240_000 });
   return orders.map(({ orderId, quantity }) => {
     const state = states.get(orderId)! as { status: string; rejectionReason?: string };
     const reserved = (events.get(orderId) as Array<{ type: string; data?: { allocations?: Array<{ quantity: number }> } }>)
-      .filter((event) => event.type === 'InventoryReserved')
+      .filter((event) => event.type === 'OrderConfirmed')
       .flatMap((event) => event.data?.allocations ?? [])
       .reduce((sum, allocation) => sum + allocation.quantity, 0);
     return { orderId, status: state.status, quantity, reserved, ...(state.rejectionReason ? { rejectionReason: state.rejectionReason } : {}) };
