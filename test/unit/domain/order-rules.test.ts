@@ -177,7 +177,7 @@ describe('allocateStock over buckets (decision 0013)', () => {
     );
   });
 
-  it('sums the buckets taken per product and warehouse for OrderConfirmed's allocations', () => {
+  it('sums the buckets taken per product and warehouse for the allocations of OrderConfirmed', () => {
     expect(
       warehouseAllocations([
         { productId: 'p', warehouseId: 'w1', bucket: 3, quantity: 2 },
