@@ -1,49 +1,46 @@
-import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../lambdas/metrics/api.ts';
+import type { MetricEvent } from '../../../lambdas/domain/metrics.ts';
 import { metrics } from '../../../lambdas/observability.ts';
 import { httpEvent, lambdaContext, parseBody } from '../lambda-events.ts';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+// The handler's port, faked: what the store writes (requests, items, shards, TTL, resends) is
+// test/unit/adapters/metrics-store.test.ts's.
+const store = vi.hoisted(() => ({ append: vi.fn<(events: readonly MetricEvent[], receivedAt: Date) => Promise<'stored' | 'busy'>>() }));
+vi.mock('../../../lambdas/adapters/metrics-store.ts', () => ({ metricEventLog: store }));
+const { handler } = await import('../../../lambdas/metrics/api.ts');
 
 const post = (body: unknown) => handler(httpEvent({ routeKey: 'POST /events', body }), lambdaContext);
 const events = (n: number, extra: Record<string, unknown> = {}) => Array.from({ length: n }, (_, i) => ({ name: 'page_view', value: i, ...extra }));
-type Put = { PutRequest: { Item: Record<string, any> } };
-const putsOf = (input: BatchWriteCommandInput) => Object.values(input.RequestItems ?? {}).flat() as Put[];
-const writtenItems = () => dynamo.commandCalls(BatchWriteCommand).flatMap((call) => putsOf(call.args[0].input).map((put) => put.PutRequest.Item));
+const appended = () => store.append.mock.calls.flatMap(([batch]) => batch);
+const throttled = () => Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
 
 beforeEach(() => {
-  dynamo.reset();
-  dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  store.append.mockReset();
+  store.append.mockResolvedValue('stored');
 });
 afterEach(() => {
-  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
 describe('POST /events', () => {
-  // What the store writes (requests, items, shards, TTL, resends) is test/unit/adapters/metrics-store.test.ts's.
-  it('stores 500 events and answers 202 with the count', async () => {
+  it('stores 500 events of the caller in one append and answers 202 with the count', async () => {
     const result = await post({ events: events(500) });
     expect(result.statusCode).toBe(202);
     expect(parseBody(result)).toEqual({ accepted: 500 });
-    expect(writtenItems().map((item) => item.userId)).toEqual(Array(500).fill('user-1'));
+    expect(store.append).toHaveBeenCalledTimes(1);
+    expect(appended().map((event) => event.userId)).toEqual(Array(500).fill('user-1'));
   });
 
-  it('answers 503 with Retry-After when items stay unprocessed through every retry', async () => {
-    vi.useFakeTimers();
-    dynamo.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => ({ UnprocessedItems: input.RequestItems }));
-    const pending = post({ events: events(30) });
-    await vi.runAllTimersAsync();
-    const result = await pending;
+  it('answers 503 with Retry-After when the store stays busy', async () => {
+    store.append.mockResolvedValue('busy');
+    const result = await post({ events: events(30) });
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['retry-after']).toBe('1');
     expect(parseBody(result).error.code).toBe('UNAVAILABLE');
   });
 
   it('answers 503 when DynamoDB throttles the whole request', async () => {
-    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    store.append.mockRejectedValue(throttled());
     const result = await post({ events: events(3) });
     expect(result.statusCode).toBe(503);
   });
@@ -63,7 +60,7 @@ describe('POST /events', () => {
     const result = await post(body);
     expect(result.statusCode).toBe(400);
     expect(parseBody(result).error.details.map((d: { path: string }) => d.path)).toContain(path);
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(store.append).not.toHaveBeenCalled();
   });
 
   it('counts the events it stored in MetricEventsIngested, and none it could not store', async () => {
@@ -74,7 +71,7 @@ describe('POST /events', () => {
     expect(published).toHaveBeenCalledTimes(1);
 
     added.mockClear();
-    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    store.append.mockRejectedValue(throttled());
     expect((await post({ events: events(3) })).statusCode).toBe(503);
     expect(added).not.toHaveBeenCalled();
   });
