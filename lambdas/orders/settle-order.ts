@@ -38,21 +38,29 @@ async function giveUpOnLastDelivery(record: SQSRecord, orderId: string): Promise
   if (result === 'rejected') logger.error('order rejected after its last settlement attempt', { orderId });
 }
 
+/**
+ * Settles one record's order. The relay's copy of the PENDING order spares the order read on a first
+ * delivery; a redelivery reads the order, since an earlier delivery may have settled it (or got as
+ * far as the payment).
+ */
 async function settleRecord(record: SQSRecord): Promise<void> {
   const parsed = settlementMessageSchema.safeParse(safeJson(record.body));
   if (!parsed.success) {
     // A malformed message can never succeed: fail it so it reaches the DLQ without blocking the batch.
     throw new Error(`Malformed settlement message ${record.messageId}`);
   }
+  const { orderId, paymentToken, order } = parsed.data;
+  const firstDelivery = Number(record.attributes.ApproximateReceiveCount) <= 1;
+  const request = { orderId, ...(paymentToken ? { paymentToken } : {}), ...(firstDelivery && order ? { order } : {}) };
   try {
-    const result = await settleOrder(parsed.data, ports);
+    const result = await settleOrder(request, ports);
     // From 202 to a final state: the order id is a ULID of the instant it was placed.
-    const placedAt = placedAtOf(parsed.data.orderId);
+    const placedAt = placedAtOf(orderId);
     if (result !== 'already-settled' && placedAt !== undefined) metrics.addMetric('SettlementLatency', MetricUnit.Milliseconds, Date.now() - placedAt);
-    logger.info('order settled', { orderId: parsed.data.orderId, result });
+    logger.info('order settled', { orderId, result });
   } catch (error) {
-    logger.warn('settlement failed', { orderId: parsed.data.orderId, error: error as Error });
-    await giveUpOnLastDelivery(record, parsed.data.orderId);
+    logger.warn('settlement failed', { orderId, error: error as Error });
+    await giveUpOnLastDelivery(record, orderId);
     throw error;
   }
 }
