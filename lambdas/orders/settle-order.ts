@@ -9,6 +9,7 @@ import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
+import { Turns } from '../domain/turns.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
 import type { SettlementPorts } from '../ports/orders.ts';
@@ -41,9 +42,9 @@ async function giveUpOnLastDelivery(record: SQSRecord, orderId: string): Promise
 /**
  * Settles one record's order. The relay's copy of the PENDING order spares the order read on a first
  * delivery; a redelivery reads the order, since an earlier delivery may have settled it (or got as
- * far as the payment).
+ * far as the payment). Records whose copies name a product in common settle one after the other.
  */
-async function settleRecord(record: SQSRecord): Promise<void> {
+async function settleRecord(record: SQSRecord, turns: Turns): Promise<void> {
   const parsed = settlementMessageSchema.safeParse(safeJson(record.body));
   if (!parsed.success) {
     // A malformed message can never succeed: fail it so it reaches the DLQ without blocking the batch.
@@ -53,7 +54,7 @@ async function settleRecord(record: SQSRecord): Promise<void> {
   const firstDelivery = Number(record.attributes.ApproximateReceiveCount) <= 1;
   const request = { orderId, ...(paymentToken ? { paymentToken } : {}), ...(firstDelivery && order ? { order } : {}) };
   try {
-    const result = await settleOrder(request, ports);
+    const result = await turns.run(order?.items.map((line) => line.productId) ?? [], () => settleOrder(request, ports));
     // From 202 to a final state: the order id is a ULID of the instant it was placed.
     const placedAt = placedAtOf(orderId);
     if (result !== 'already-settled' && placedAt !== undefined) metrics.addMetric('SettlementLatency', MetricUnit.Milliseconds, Date.now() - placedAt);
@@ -83,12 +84,18 @@ function safeJson(text: string): unknown {
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** SQS worker: each record settles independently; failed ones are reported, the rest acknowledged. */
+/**
+ * SQS worker: each record settles independently; failed ones are reported, the rest acknowledged.
+ * The records of a batch settle at once, except that those sharing a product wait for each other:
+ * settlements of one batch often touch the same hot stock items, and racing there only costs
+ * retries — so a product's partition sees at most one settlement per worker. How many workers run
+ * at once is the event source's MaximumConcurrency.
+ */
 export const handler = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
+  const turns = new Turns();
   try {
-    // One record at a time: settlements of one batch often touch the same hot stock items.
-    return await processPartialResponse(event, settleRecord, processor, { context, processInParallel: false });
+    return await processPartialResponse(event, (record: SQSRecord) => settleRecord(record, turns), processor, { context, processInParallel: true });
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -148,4 +148,55 @@ describe('settle-order worker', () => {
       expect(adapters.commitRejection).not.toHaveBeenCalled();
     });
   });
+
+  describe('a batch', () => {
+    const copy = (productIds: string[]) => ({ userId: 'u9', items: productIds.map((productId) => ({ productId, quantity: 1 })), paymentToken: 'tok_ok', eventSeq: 1, createdAt: '2026-11-24T10:00:00.000Z' });
+    const record = (id: string, productIds: string[]) => sqsRecord(`m-${id}`, JSON.stringify({ orderId: id, order: copy(productIds) }));
+    /** Commits that end when the test says, recording which orders were committing at once. */
+    function heldCommits() {
+      const open: Array<() => void> = [];
+      const committing: string[][] = [];
+      const active = new Set<string>();
+      adapters.commitConfirmation.mockImplementation(async ({ order: settled }) => {
+        active.add(settled.orderId);
+        committing.push([...active].sort());
+        await new Promise<void>((resolve) => open.push(resolve));
+        active.delete(settled.orderId);
+        return 'committed';
+      });
+      const release = async () => {
+        while (adapters.commitConfirmation.mock.calls.length < 3 || open.length > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          open.splice(0).forEach((resolve) => resolve());
+        }
+      };
+      return { committing, release };
+    }
+
+    it('settles its records at once when they share no product, and reports them all', async () => {
+      const { committing, release } = heldCommits();
+      const settling = settle([record('a', ['p1']), record('b', ['p2']), record('c', ['p3', 'p4'])]);
+      await release();
+      expect((await settling).batchItemFailures).toEqual([]);
+      expect(committing.at(-1)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('settles records that share a product one after the other, in their order', async () => {
+      const { committing, release } = heldCommits();
+      const settling = settle([record('a', ['p1', 'p2']), record('b', ['p3']), record('c', ['p2'])]);
+      await release();
+      expect((await settling).batchItemFailures).toEqual([]);
+      expect(committing).toEqual([['a'], ['a', 'b'], ['c']]);
+    });
+
+    it('reports a failed record of a parallel batch, and acknowledges the rest', async () => {
+      adapters.commitConfirmation.mockImplementation(async ({ order: settled }) => {
+        if (settled.orderId === 'b') throw new Error('table unavailable');
+        return 'committed';
+      });
+      const result = await settle([record('a', ['p1']), record('b', ['p1']), record('c', ['p2'])]);
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+      expect(adapters.commitConfirmation).toHaveBeenCalledTimes(3);
+    });
+  });
 });
