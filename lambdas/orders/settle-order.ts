@@ -9,6 +9,7 @@ import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { getPromotion } from '../adapters/promotion-store.ts';
 import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
+import { Pace } from '../domain/pace.ts';
 import { Turns } from '../domain/turns.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
@@ -32,6 +33,13 @@ const ports: SettlementPorts = {
   },
 };
 
+/**
+ * This worker's share of the table's write budget for settlement (docs/data-model.md, "Settlement
+ * concurrency"): at most SETTLEMENT_RATE_PER_WORKER settlements a second, a second's worth at once.
+ * Where settlements take longer than the rule assumes (the sandbox) it never holds one back.
+ */
+const pace = new Pace(config.settlementRatePerWorker, Math.max(1, config.settlementRatePerWorker));
+
 /** On the message's last delivery a failure would leave the order PENDING once it is dead-lettered. */
 async function giveUpOnLastDelivery(record: SQSRecord, orderId: string): Promise<void> {
   if (Number(record.attributes.ApproximateReceiveCount) < config.settlementMaxReceiveCount) return;
@@ -54,7 +62,10 @@ async function settleRecord(record: SQSRecord, turns: Turns): Promise<void> {
   const firstDelivery = Number(record.attributes.ApproximateReceiveCount) <= 1;
   const request = { orderId, ...(paymentToken ? { paymentToken } : {}), ...(firstDelivery && order ? { order } : {}) };
   try {
-    const result = await turns.run(order?.items.map((line) => line.productId) ?? [], () => settleOrder(request, ports));
+    const result = await turns.run(order?.items.map((line) => line.productId) ?? [], async () => {
+      await pace.take();
+      return settleOrder(request, ports);
+    });
     // From 202 to a final state: the order id is a ULID of the instant it was placed.
     const placedAt = placedAtOf(orderId);
     if (result !== 'already-settled' && placedAt !== undefined) metrics.addMetric('SettlementLatency', MetricUnit.Milliseconds, Date.now() - placedAt);
@@ -89,7 +100,7 @@ const processor = new BatchProcessor(EventType.SQS);
  * The records of a batch settle at once, except that those sharing a product wait for each other:
  * settlements of one batch often touch the same hot stock items, and racing there only costs
  * retries — so a product's partition sees at most one settlement per worker. How many workers run
- * at once is the event source's MaximumConcurrency.
+ * at once is the event source's MaximumConcurrency (docs/data-model.md, "Settlement concurrency").
  */
 export const handler = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
