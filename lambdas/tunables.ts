@@ -92,6 +92,12 @@ export const tunables = {
   paymentProvider: { variable: 'PAYMENT_PROVIDER', default: 'simulated', choices: ['simulated'], functions: ['SettleOrder'] },
   /** Idempotency records of POST /orders live this long. */
   idempotencyTtlSeconds: { variable: 'IDEMPOTENCY_TTL_SECONDS', default: 24 * 60 * 60, min: 60, integer: true, functions: ['OrdersApi'] },
+  /**
+   * Settlements one worker (SettleOrder instance) starts per second at most: the table's write budget
+   * for settlement over the workers. lib/settings.ts derives it from the table's capacity (docs/data-model.md,
+   * "Settlement concurrency"); test/infra/order-pipeline.test.ts holds this default to the rule.
+   */
+  settlementRatePerWorker: { variable: 'SETTLEMENT_RATE_PER_WORKER', default: 22, min: 0.1, integer: false, functions: ['SettleOrder'] },
   /** Receives before a settlement message is dead-lettered; the last one rejects the order SETTLEMENT_FAILED. */
   settlementMaxReceiveCount: { variable: 'SETTLEMENT_MAX_RECEIVE_COUNT', default: 5, min: 1, integer: true, functions: ['SettleOrder'] },
   /** An order PENDING longer than this is stuck: the backstop re-drives it and the oldest-pending alarm fires. */

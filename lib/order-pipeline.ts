@@ -69,10 +69,12 @@ export class OrderPipeline extends Construct {
     props.database.grant(this.settleOrder, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     this.settleOrder.addEventSource(
       new SqsEventSource(this.orderQueue, {
+        // Sized from the table's write capacity (docs/data-model.md, "Settlement concurrency"):
+        // workers, the records each settles at once, and (SETTLEMENT_RATE_PER_WORKER) how fast.
         // No batching window: a settlement starts as soon as its message is there (SPEC §7 wants
         // 202 → CONFIRMED within 2 s at p99; a window would spend up to its length waiting for
-        // company). Under load batches still fill up to 10 from what is queued.
-        batchSize: 10,
+        // company). Under load batches still fill from what is queued.
+        batchSize: settings.settlementBatchSize,
         reportBatchItemFailures: true,
         maxConcurrency: settings.settlementMaxConcurrency,
       }),

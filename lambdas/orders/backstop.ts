@@ -13,7 +13,8 @@ const ports: BackstopPorts = {
   pendingOrdersCreatedBefore,
   oldestPendingOrder,
   markRedriven,
-  enqueue: enqueueSettlements,
+  // By id only: the worker reads each re-driven order, whatever became of it since it was found stuck.
+  enqueue: (orderIds) => enqueueSettlements(orderIds.map((orderId) => ({ orderId }))),
   reject: commitRejection,
   now: () => Date.now(),
 };

@@ -19,7 +19,7 @@ export async function relayOutbox(records: readonly OutboxRecord[], ports: Relay
 async function queueSettlements(placed: ReadonlyArray<OutboxRecord & { kind: 'placed' }>, ports: RelayPorts): Promise<string[]> {
   if (placed.length === 0) return [];
   try {
-    const failed = new Set(await ports.enqueueSettlements(placed.map((record) => record.orderId)));
+    const failed = new Set(await ports.enqueueSettlements(placed.map(({ orderId, order }) => ({ orderId, order }))));
     return placed.filter((record) => failed.has(record.orderId)).map((record) => record.position);
   } catch (error) {
     ports.warn('could not queue placed orders; the stream retries them', { count: placed.length, error });

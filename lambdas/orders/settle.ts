@@ -12,6 +12,7 @@ import {
 import { discountFor } from '../domain/promotions.ts';
 import { AGAIN, type Again, retry } from '../domain/retry.ts';
 import type { CommitResult, PaymentRecord, SettlementPorts } from '../ports/orders.ts';
+import type { PendingOrderCopy } from '../ports/settlement-message.ts';
 
 export type SettlementResult = 'confirmed' | 'rejected' | 'already-settled';
 
@@ -63,15 +64,44 @@ async function reject(
  * a confirmed fromCart order then leaves the cart. Safe to run any number of times for one order:
  * the PENDING→final transition is conditional, the provider's answers are idempotent per order,
  * and removing the ordered cart lines is idempotent.
+ *
+ * With the relay's copy of the PENDING order (`message.order`) the first pass reads no order: the
+ * transaction's PENDING condition answers 'already-settled' if the order was settled meanwhile.
+ * A pass after a lost race, and a message without a copy, read the order consistently. A payment
+ * hold is released only while the order is not CONFIRMED (the reference is the order's).
  */
 export async function settleOrder(
-  message: { orderId: string; paymentToken?: string | undefined },
+  message: { orderId: string; paymentToken?: string | undefined; order?: PendingOrderCopy | undefined },
   ports: SettlementPorts,
 ): Promise<SettlementResult> {
+  // The order to settle on the next pass, if already known: the message's copy, or the read made before a void.
+  let known: Order | undefined = message.order ? pendingOrderFrom(message.orderId, message.order) : undefined;
+  let copied = known !== undefined;
+  // The payment hold this pass took and has not released.
+  let held: string | undefined;
+  const guarded: SettlementPorts = {
+    ...ports,
+    payments: {
+      name: ports.payments.name,
+      authorize: async (request) => {
+        const authorization = await ports.payments.authorize(request);
+        if (authorization.status === 'AUTHORIZED') held = authorization.reference;
+        return authorization;
+      },
+      void: async (reference) => {
+        held = undefined;
+        known = await voidUnlessConfirmed(message.orderId, reference, ports);
+      },
+    },
+  };
   const result = await retry(
     STOCK_RACES,
     async () => {
-      const order = await ports.getOrder(message.orderId, { consistent: true });
+      const fromCopy = copied;
+      const order = known ?? (await ports.getOrder(message.orderId, { consistent: true }));
+      known = undefined;
+      copied = false;
+      held = undefined;
       if (!order) throw new OrderNotFoundError(message.orderId);
       if (order.status !== 'PENDING') {
         // This may be the retry of a delivery that confirmed the order but failed to empty the cart.
@@ -81,10 +111,13 @@ export async function settleOrder(
 
       // The token is recorded with the order; messages queued before that carried it themselves.
       const paymentToken = order.paymentToken ?? message.paymentToken;
-      const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, ports);
+      const outcome = paymentToken === undefined ? await reject(ports, order, 'SETTLEMENT_FAILED') : await settleOnce(order, paymentToken, guarded);
       if (outcome === 'confirmed') {
         ports.settled?.({ result: 'confirmed' });
         await emptyOrderedCart(order, ports);
+      }
+      if (outcome === 'already-settled' && (held !== undefined || (fromCopy && order.cartLines?.length))) {
+        await settledMeanwhile(message.orderId, held, ports);
       }
       return outcome;
     },
@@ -92,6 +125,34 @@ export async function settleOrder(
   );
   if (result === AGAIN) throw new SettlementContendedError(message.orderId);
   return result;
+}
+
+/** The PENDING order as the relay copied it from the stream; what it has no copy of (redrive counters) settlement does not use. */
+function pendingOrderFrom(orderId: string, copy: PendingOrderCopy): Order {
+  return { orderId, status: 'PENDING', ...copy, ...(copy.cartLines ? { fromCart: true } : {}), updatedAt: copy.createdAt };
+}
+
+/**
+ * The transaction found the order settled by another delivery, after this pass planned from the
+ * copy or raced that delivery. If it was confirmed, its cart may still hold the ordered lines (that
+ * delivery may have failed before emptying it); if it was rejected, the hold this pass took belongs
+ * to no order and is released.
+ */
+async function settledMeanwhile(orderId: string, held: string | undefined, ports: SettlementPorts): Promise<void> {
+  const current = held === undefined ? await ports.getOrder(orderId, { consistent: true }) : await voidUnlessConfirmed(orderId, held, ports);
+  if (current?.status === 'CONFIRMED') await emptyOrderedCart(current, ports);
+}
+
+/**
+ * A lost race releases the payment hold, unless the order is CONFIRMED: the reference is the
+ * order's, so voiding it would release the payment a confirmed order holds. A pass that read no
+ * order first (a message with a copy, or two deliveries of one order at once) cannot tell that from
+ * the transaction's answer alone. Reads the order consistently, and returns it for the next pass.
+ */
+async function voidUnlessConfirmed(orderId: string, reference: string, ports: SettlementPorts): Promise<Order | undefined> {
+  const current = await ports.getOrder(orderId, { consistent: true });
+  if (current?.status !== 'CONFIRMED') await ports.payments.void(reference);
+  return current;
 }
 
 /**

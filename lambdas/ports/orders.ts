@@ -18,6 +18,7 @@ import type { PublishedOrderEvent } from '../domain/order-events.ts';
 import type { OrderedLinesRemoval } from './carts.ts';
 import type { ProductBatch, StockLevels } from './catalog.ts';
 import type { PromotionLookup } from './promotions.ts';
+import type { PendingOrderCopy } from './settlement-message.ts';
 
 /** A PENDING order as placement records it, with everything settlement will need. */
 export interface NewOrder {
@@ -134,21 +135,27 @@ export interface BackstopPorts {
   now(): number;
 }
 
+/** A request to settle an order: its id, and the relay's copy of the PENDING order when it has one. */
+export interface SettlementRequest {
+  orderId: string;
+  order?: PendingOrderCopy | undefined;
+}
+
 /** The outbox relay's ports (decisions 0004, 0009). */
 /**
  * What the outbox relay finds on the table's stream, in stream order. `position` is the record's
  * sequence number: what a batch answer names for the stream to retry from.
  */
 export type OutboxRecord =
-  /** A new PENDING order: it needs a settlement request on the order queue. */
-  | { position: string; kind: 'placed'; orderId: string }
+  /** A new PENDING order: it needs a settlement request on the order queue, with its copy when the image has one. */
+  | { position: string; kind: 'placed'; orderId: string; order?: PendingOrderCopy }
   /** An event appended to an order's log: it goes out on the event bus. */
   | { position: string; kind: 'event'; event: PublishedOrderEvent };
 
 /** What the relay needs from the outside world; the handler passes the SQS and EventBridge adapters. */
 export interface RelayPorts {
   /** Puts settlement requests on the order queue; resolves with the order ids it did not take. */
-  enqueueSettlements(orderIds: readonly string[]): Promise<string[]>;
+  enqueueSettlements(requests: readonly SettlementRequest[]): Promise<string[]>;
   /** One PutEvents call (at most one event per order); resolves with the indexes the bus did not take. */
   publishEvents(events: readonly PublishedOrderEvent[]): Promise<number[]>;
   /** Told why records are left to the stream's retry. */

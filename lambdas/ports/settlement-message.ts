@@ -1,12 +1,35 @@
 import { z } from 'zod';
 
+const line = { productId: z.string().min(1), quantity: z.number().int().positive() };
+
 /**
- * The message that asks the worker to settle an order: just its id, since the order item holds
- * everything settlement needs (decision 0004). Messages queued before that change also carried the
- * payment token; it is still accepted for them.
+ * What settlement needs of a PENDING order, copied by the outbox relay from the order's INSERT on
+ * the stream — the order as placement recorded it, which nothing changes while it is PENDING but
+ * the backstop's counters. It saves the worker the consistent read of the order; the settling
+ * transaction's `status = PENDING` condition still decides whether the order settles.
+ */
+export const pendingOrderCopySchema = z.object({
+  userId: z.string().min(1),
+  items: z.array(z.object(line)).min(1),
+  promotionCode: z.string().min(1).optional(),
+  paymentToken: z.string().min(1),
+  cartLines: z.array(z.object({ ...line, addedAt: z.string().min(1) })).optional(),
+  eventSeq: z.number().int().nonnegative(),
+  createdAt: z.string().min(1),
+});
+export type PendingOrderCopy = z.infer<typeof pendingOrderCopySchema>;
+
+/**
+ * The message that asks the worker to settle an order: its id, and (from the relay) a copy of the
+ * PENDING order. Without the copy — the backstop's messages, those queued before the relay sent
+ * one, or a copy that does not parse — the worker reads the order, since the order item holds
+ * everything settlement needs (decision 0004). Messages queued before that decision carried the
+ * payment token instead; it is still accepted for them.
  */
 export const settlementMessageSchema = z.object({
   orderId: z.string().min(1),
   paymentToken: z.string().min(1).optional(),
+  // A copy that does not parse is dropped, never the message: the worker reads the order instead.
+  order: pendingOrderCopySchema.optional().catch(undefined),
 });
 export type SettlementMessage = z.infer<typeof settlementMessageSchema>;

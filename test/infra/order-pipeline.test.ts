@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { settings } from '../../lib/settings.ts';
+import { settings, settlementCapacity, settlementSizing } from '../../lib/settings.ts';
+import { tunables } from '../../lambdas/tunables.ts';
 import { asyncWiring, refId, resource, single } from './inspect.ts';
 import { synthesize } from './synth.ts';
 
@@ -63,11 +64,42 @@ describe('order queue → settle-order worker', () => {
   it('polls small batches without a batching window, reports per-message failures and caps its concurrency', () => {
     expect(sqsMapping.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
     expect(sqsMapping.Properties).toMatchObject({
-      BatchSize: 10,
+      BatchSize: settings.settlementBatchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: settings.settlementMaxConcurrency },
     });
     expect(sqsMapping.Properties.Enabled).not.toBe(false);
+  });
+
+  it('is sized by the rule of docs/data-model.md from the table\'s capacity: workers, batch and each worker\'s rate', () => {
+    const sizing = settlementSizing(settlementCapacity);
+    expect(settings).toMatchObject({ settlementMaxConcurrency: sizing.workers, settlementBatchSize: sizing.batchSize, settlementRatePerWorker: sizing.ratePerWorker });
+    expect(tunables.settlementRatePerWorker.default).toBe(sizing.ratePerWorker);
+    expect(worker.Properties.Environment.Variables.SETTLEMENT_RATE_PER_WORKER).toBe(String(sizing.ratePerWorker));
+    // Whatever the settlements' latency, the workers together never start more than the table's budget allows.
+    expect(sizing.workers * sizing.ratePerWorker * settlementCapacity.writeUnitsPerSettlement).toBeLessThanOrEqual(
+      settlementCapacity.tableWriteUnitsPerSecond * settlementCapacity.settlementShare,
+    );
+  });
+});
+
+describe('the settlement sizing rule', () => {
+  const base = settlementCapacity;
+
+  it('gives today\'s defaults: 5 workers of 10 records, 22 settlements a second each', () => {
+    expect(settlementSizing(base)).toEqual({ ratePerSecond: (4000 * 0.5) / 18, workers: 5, batchSize: 10, ratePerWorker: 22 });
+  });
+
+  it('scales the rate with the table, and the workers with how fast a hot product\'s partition is written', () => {
+    expect(settlementSizing({ ...base, tableWriteUnitsPerSecond: 8000 }).ratePerWorker).toBe(44);
+    // Twice as fast a transaction writes a hot product's partition twice as often: half the workers (never under Lambda's 2).
+    expect(settlementSizing({ ...base, transactionSeconds: 0.01 }).workers).toBe(2);
+    expect(settlementSizing({ ...base, transactionSeconds: 0.04 })).toMatchObject({ workers: 10, batchSize: 5 });
+  });
+
+  it('keeps a batch within what SQS hands over at once', () => {
+    expect(settlementSizing({ ...base, inFlight: 500 }).batchSize).toBe(10);
+    expect(settlementSizing({ ...base, inFlight: 12 }).batchSize).toBe(3);
   });
 });
 

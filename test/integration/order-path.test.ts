@@ -80,6 +80,10 @@ describe('an order, end to end', () => {
     expect(replay.body.orderId).toBe(placed.body.orderId);
     const orderQueue = await queueUrl('OrderQueue');
     await sqs.send(new SendMessageCommand({ QueueUrl: orderQueue, MessageBody: JSON.stringify({ orderId: placed.body.orderId, paymentToken: 'tok_ok' }) }));
+    // A duplicate of the relay's message, with its copy of the PENDING order: settled without a read, it must find the order final.
+    const settled = (await call('GET', `/orders/${placed.body.orderId}`, { token })).body;
+    const copy = { userId: settled.userId, items: [{ productId, quantity: 3 }], paymentToken: 'tok_ok', eventSeq: 1, createdAt: settled.createdAt };
+    await sqs.send(new SendMessageCommand({ QueueUrl: orderQueue, MessageBody: JSON.stringify({ orderId: placed.body.orderId, order: copy }) }));
     await idle();
 
     const events = await call('GET', `/orders/${placed.body.orderId}/events`, { token });

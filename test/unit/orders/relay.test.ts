@@ -2,22 +2,25 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PublishedOrderEvent } from '../../../lambdas/domain/order-events.ts';
 import { relayOutbox } from '../../../lambdas/orders/relay.ts';
-import type { OutboxRecord, RelayPorts } from '../../../lambdas/ports/orders.ts';
+import type { OutboxRecord, RelayPorts, SettlementRequest } from '../../../lambdas/ports/orders.ts';
 
 const event = (orderId: string, seq: number, position: string): OutboxRecord => ({
   position,
   kind: 'event',
   event: { type: 'OrderPlaced', detail: { orderId, seq, at: '2026-01-01T00:00:00.000Z', data: {}, schemaVersion: 1 } },
 });
-const placed = (orderId: string, position: string): OutboxRecord => ({ position, kind: 'placed', orderId });
+const copy = { userId: 'u1', items: [{ productId: 'p1', quantity: 1 }], paymentToken: 'tok_ok', eventSeq: 1, createdAt: '2026-01-01T00:00:00.000Z' };
+const placed = (orderId: string, position: string, order?: typeof copy): OutboxRecord => ({ position, kind: 'placed', orderId, ...(order ? { order } : {}) });
 
 /** A bus that records each call, and answers with the indexes `refuse` picks. */
 function fakePorts(refuse: (batch: readonly PublishedOrderEvent[], call: number) => number[] = () => []) {
   const calls: PublishedOrderEvent[][] = [];
   const queued: string[] = [];
+  const requests: SettlementRequest[] = [];
   const ports: RelayPorts = {
-    enqueueSettlements: async (ids) => {
-      queued.push(...ids);
+    enqueueSettlements: async (batch) => {
+      requests.push(...batch);
+      queued.push(...batch.map((request) => request.orderId));
       return [];
     },
     publishEvents: async (batch) => {
@@ -26,7 +29,7 @@ function fakePorts(refuse: (batch: readonly PublishedOrderEvent[], call: number)
     },
     warn: () => {},
   };
-  return { ports, calls, queued };
+  return { ports, calls, queued, requests };
 }
 const ids = (batch: readonly PublishedOrderEvent[]) => batch.map((e) => `${e.detail.orderId}#${e.detail.seq}`);
 
@@ -56,9 +59,15 @@ describe('the outbox relay', () => {
     expect(await relayOutbox(records, ports)).toEqual(['2', '3']);
   });
 
+  it('queues each placed order with the copy of the PENDING order its record carries, and by id alone without one', async () => {
+    const { ports, requests } = fakePorts();
+    expect(await relayOutbox([placed('a', '1', copy), placed('b', '2')], ports)).toEqual([]);
+    expect(requests).toEqual([{ orderId: 'a', order: copy }, { orderId: 'b', order: undefined }]);
+  });
+
   it('answers placed orders the queue did not take, in stream order with the events', async () => {
     const { ports } = fakePorts(() => [0]);
-    ports.enqueueSettlements = async (orderIds) => orderIds.filter((id) => id === 'b');
+    ports.enqueueSettlements = async (requests) => requests.map((request) => request.orderId).filter((id) => id === 'b');
     const records = [placed('a', '1'), placed('b', '2'), event('a', 1, '3')];
     expect(await relayOutbox(records, ports)).toEqual(['2', '3']);
   });

@@ -114,4 +114,89 @@ describe('settle-order worker', () => {
     expect(adapters.commitConfirmation).not.toHaveBeenCalled();
     expect(adapters.removeOrderedCartLines).toHaveBeenCalledWith('u1', cartLines);
   });
+
+  describe('with the relay\'s copy of the PENDING order', () => {
+    const copy = { userId: 'u9', items: [{ productId: 'p1', quantity: 2 }], paymentToken: 'tok_ok', eventSeq: 1, createdAt: '2026-11-24T10:00:00.000Z' };
+    const withCopy = (orderId: string, order: unknown = copy) => JSON.stringify({ orderId, order });
+
+    it('settles a first delivery from the copy, reading no order', async () => {
+      expect((await settle([sqsRecord('m1', withCopy('o5'))])).batchItemFailures).toEqual([]);
+      expect(adapters.getOrder).not.toHaveBeenCalled();
+      const confirmation = adapters.commitConfirmation.mock.calls[0]![0];
+      expect(confirmation.order).toMatchObject({ orderId: 'o5', userId: 'u9', status: 'PENDING', eventSeq: 1, createdAt: copy.createdAt });
+      expect(confirmation).toMatchObject({ totals: { totalCents: 1400 }, payment: { amountCents: 1400, status: 'AUTHORIZED' } });
+    });
+
+    it('reads the order on a redelivery: an earlier delivery may have settled it', async () => {
+      adapters.getOrder.mockResolvedValue(order('o6', 'CONFIRMED'));
+      expect((await settle([sqsRecord('m1', withCopy('o6'), 2)])).batchItemFailures).toEqual([]);
+      expect(adapters.getOrder).toHaveBeenCalledWith('o6', { consistent: true });
+      expect(adapters.commitConfirmation).not.toHaveBeenCalled();
+    });
+
+    it('reads the order when the copy does not parse, and fails nothing', async () => {
+      adapters.getOrder.mockResolvedValue(order('o7', 'PENDING', { paymentToken: 'tok_ok' }));
+      expect((await settle([sqsRecord('m1', withCopy('o7', { ...copy, items: 'p1' }))])).batchItemFailures).toEqual([]);
+      expect(adapters.getOrder).toHaveBeenCalledWith('o7', { consistent: true });
+      expect(adapters.commitConfirmation.mock.calls[0]![0].order).toMatchObject({ orderId: 'o7', userId: 'u1' });
+    });
+
+    it('acknowledges a copy of an order already settled, without a second commit', async () => {
+      adapters.commitConfirmation.mockResolvedValue('already-settled');
+      expect((await settle([sqsRecord('m1', withCopy('o8'))])).batchItemFailures).toEqual([]);
+      expect(adapters.commitConfirmation).toHaveBeenCalledTimes(1);
+      expect(adapters.commitRejection).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('a batch', () => {
+    const copy = (productIds: string[]) => ({ userId: 'u9', items: productIds.map((productId) => ({ productId, quantity: 1 })), paymentToken: 'tok_ok', eventSeq: 1, createdAt: '2026-11-24T10:00:00.000Z' });
+    const record = (id: string, productIds: string[]) => sqsRecord(`m-${id}`, JSON.stringify({ orderId: id, order: copy(productIds) }));
+    /** Commits that end when the test says, recording which orders were committing at once. */
+    function heldCommits() {
+      const open: Array<() => void> = [];
+      const committing: string[][] = [];
+      const active = new Set<string>();
+      adapters.commitConfirmation.mockImplementation(async ({ order: settled }) => {
+        active.add(settled.orderId);
+        committing.push([...active].sort());
+        await new Promise<void>((resolve) => open.push(resolve));
+        active.delete(settled.orderId);
+        return 'committed';
+      });
+      const release = async () => {
+        while (adapters.commitConfirmation.mock.calls.length < 3 || open.length > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          open.splice(0).forEach((resolve) => resolve());
+        }
+      };
+      return { committing, release };
+    }
+
+    it('settles its records at once when they share no product, and reports them all', async () => {
+      const { committing, release } = heldCommits();
+      const settling = settle([record('a', ['p1']), record('b', ['p2']), record('c', ['p3', 'p4'])]);
+      await release();
+      expect((await settling).batchItemFailures).toEqual([]);
+      expect(committing.at(-1)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('settles records that share a product one after the other, in their order', async () => {
+      const { committing, release } = heldCommits();
+      const settling = settle([record('a', ['p1', 'p2']), record('b', ['p3']), record('c', ['p2'])]);
+      await release();
+      expect((await settling).batchItemFailures).toEqual([]);
+      expect(committing).toEqual([['a'], ['a', 'b'], ['c']]);
+    });
+
+    it('reports a failed record of a parallel batch, and acknowledges the rest', async () => {
+      adapters.commitConfirmation.mockImplementation(async ({ order: settled }) => {
+        if (settled.orderId === 'b') throw new Error('table unavailable');
+        return 'committed';
+      });
+      const result = await settle([record('a', ['p1']), record('b', ['p1']), record('c', ['p2'])]);
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+      expect(adapters.commitConfirmation).toHaveBeenCalledTimes(3);
+    });
+  });
 });

@@ -37,10 +37,14 @@ function fakeStore(initial: {
     authorized: [] as number[],
     commits: 0,
     reserved: [] as unknown[],
+    orderReads: 0,
   };
   const raceOnce = { stealUnits: 0, takeLastRedemption: false, failCartRemoval: false };
   const ports: SettlementPorts = {
-    getOrder: async () => ({ ...state.order }),
+    getOrder: async () => {
+      state.orderReads++;
+      return { ...state.order };
+    },
     products: async (ids) =>
       new Map(ids.filter((id) => id in initial.prices).map((id) => [id, { productId: id, priceCents: initial.prices[id] } as Product])),
     stock: async (id) => structuredClone(state.stock[id] ?? []),
@@ -184,6 +188,97 @@ describe('settleOrder', () => {
   it('fails loudly for an order that does not exist', async () => {
     const { ports } = fakeStore({ order: pendingOrder([]), prices: {}, stock: {} });
     await expect(settleOrder({ orderId: 'nope', paymentToken: 't' }, { ...ports, getOrder: async () => undefined })).rejects.toBeInstanceOf(OrderNotFoundError);
+  });
+});
+
+describe('settleOrder with the relay\'s copy of the PENDING order', () => {
+  const order = pendingOrder([{ productId: 'p', quantity: 2 }], { paymentToken: 'tok_ok', eventSeq: 1 });
+  const copyOf = ({ userId, items, paymentToken, eventSeq, createdAt, promotionCode, cartLines }: Order) => ({
+    userId,
+    items: items.map(({ productId, quantity }) => ({ productId, quantity })),
+    paymentToken: paymentToken!,
+    eventSeq,
+    createdAt,
+    ...(promotionCode ? { promotionCode } : {}),
+    ...(cartLines ? { cartLines } : {}),
+  });
+  const withCopy = (of: Order) => ({ orderId: of.orderId, order: copyOf(of) });
+
+  it('settles from the copy without reading the order', async () => {
+    const { ports, state } = fakeStore({ order, prices: { p: 500 }, stock: { p: [{ warehouseId: 'w', available: 3 }] } });
+    await expect(settleOrder(withCopy(order), ports)).resolves.toBe('confirmed');
+    expect(state.orderReads).toBe(0);
+    expect(state.order).toMatchObject({ status: 'CONFIRMED', totalCents: 1000, eventSeq: 2 });
+    expect(state.stock.p![0]!.available).toBe(1);
+  });
+
+  it('settles nothing twice: a copy of an order already confirmed finds it final, charges no second time and voids nothing', async () => {
+    const { ports, state } = fakeStore({ order, prices: { p: 500 }, stock: { p: [{ warehouseId: 'w', available: 3 }] } });
+    await settleOrder(withCopy(order), ports);
+    await expect(settleOrder(withCopy(order), ports)).resolves.toBe('already-settled');
+    expect(state.commits).toBe(1);
+    expect(state.stock.p![0]!.available).toBe(1);
+    expect(state.voided).toEqual([]);
+    expect(new Set(state.authorized)).toEqual(new Set([1000])); // the provider's answer per order is idempotent
+  });
+
+  it('never voids the payment of a confirmed order, even when the transaction blames the stock rather than the order', async () => {
+    const { ports, state } = fakeStore({ order, prices: { p: 500 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
+    await settleOrder(withCopy(order), ports);
+    // The redelivery plans from the 3 units left; its transaction, cancelled for the order, names the stock.
+    const blamesStock: SettlementPorts = { ...ports, commitConfirmation: async () => 'stock-changed' };
+    await expect(settleOrder(withCopy(order), blamesStock)).resolves.toBe('already-settled');
+    expect(state.authorized).toHaveLength(2);
+    expect(state.voided).toEqual([]);
+    expect(state.order.status).toBe('CONFIRMED');
+  });
+
+  it('never voids the payment of a confirmed order when the transaction blames the promotion', async () => {
+    const coded = pendingOrder([{ productId: 'p', quantity: 1 }], { paymentToken: 'tok_ok', promotionCode: 'SAVE' });
+    const { ports, state } = fakeStore({ order: coded, prices: { p: 500 }, stock: { p: [{ warehouseId: 'w', available: 3 }] }, promotion: { percentOff: 10, redemptions: 0 } });
+    await settleOrder(withCopy(coded), ports);
+    const blamesPromotion: SettlementPorts = { ...ports, commitConfirmation: async () => 'promotion-unavailable' };
+    await expect(settleOrder(withCopy(coded), blamesPromotion)).resolves.toBe('already-settled');
+    expect(state.voided).toEqual([]);
+    expect(state.order).toMatchObject({ status: 'CONFIRMED', totalCents: 450 });
+  });
+
+  it('still voids the hold of a PENDING order that lost its stock, and re-plans from one read', async () => {
+    const { ports, state, raceOnce } = fakeStore({ order, prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 2 }] } });
+    raceOnce.stealUnits = 2;
+    await expect(settleOrder(withCopy(order), ports)).resolves.toBe('rejected');
+    expect(state.order.rejectionReason).toBe('OUT_OF_STOCK');
+    expect(state.voided).toEqual(['sim_01ORDER']);
+    expect(state.orderReads).toBe(1);
+  });
+
+  it('releases the hold it took for a copy of an order that was rejected meanwhile', async () => {
+    const { ports, state } = fakeStore({ order: { ...order, status: 'REJECTED', rejectionReason: 'SETTLEMENT_FAILED' }, prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] } });
+    await expect(settleOrder(withCopy(order), ports)).resolves.toBe('already-settled');
+    expect(state.authorized).toEqual([2]);
+    expect(state.voided).toEqual(['sim_01ORDER']);
+    expect(state.stock.p![0]!.available).toBe(5);
+  });
+
+  const cartLines = [{ productId: 'p', quantity: 2, addedAt: '2026-11-23T10:00:00.000Z' }];
+  const fromCart = pendingOrder([{ productId: 'p', quantity: 2 }], { paymentToken: 'tok_ok', fromCart: true, cartLines });
+
+  it('empties the cart of a fromCart order that another delivery confirmed without emptying it', async () => {
+    const { ports, state, raceOnce } = fakeStore({ order: fromCart, prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] }, cart: { p: { quantity: 2, addedAt: cartLines[0]!.addedAt } } });
+    raceOnce.failCartRemoval = true;
+    await expect(settleOrder(withCopy(fromCart), ports)).rejects.toThrow('table unavailable');
+    expect(state.order.status).toBe('CONFIRMED');
+    await expect(settleOrder(withCopy(fromCart), ports)).resolves.toBe('already-settled');
+    expect(state.cart.size).toBe(0);
+    expect(state.commits).toBe(1);
+  });
+
+  it('leaves the cart of a fromCart order that was rejected', async () => {
+    const declined = { ...fromCart, paymentToken: 'tok_decline' };
+    const { ports, state } = fakeStore({ order: declined, prices: { p: 1 }, stock: { p: [{ warehouseId: 'w', available: 5 }] }, cart: { p: { quantity: 2, addedAt: cartLines[0]!.addedAt } } });
+    await expect(settleOrder(withCopy(declined), ports)).resolves.toBe('rejected');
+    await expect(settleOrder(withCopy(declined), ports)).resolves.toBe('already-settled');
+    expect(state.cart.size).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settings } from '../../../lib/settings.ts';
 import { UnsupportedTemplateError } from '../../../sandbox/errors.ts';
 import { TemplateResolver } from '../../../sandbox/intrinsics.ts';
 import { readSchedules } from '../../../sandbox/schedules.ts';
@@ -114,7 +115,8 @@ describe('the topology read from the template', () => {
     const sqs = mappings.find((mapping) => mapping.kind === 'sqs')!;
     const projector = functions.find((fn) => fn.entry === 'lambdas/projections/project-orders.ts')!;
     const stream = mappings.find((mapping) => mapping.kind === 'dynamodb-stream' && mapping.functionLogicalId === projector.logicalId)!;
-    expect(sqs).toMatchObject({ batchSize: 10, batchingWindowSeconds: 0, reportBatchItemFailures: true, maximumConcurrency: 5 });
+    // The numbers the stack sized (lib/settings.ts, the settlement sizing rule): the sandbox polls with them too.
+    expect(sqs).toMatchObject({ batchSize: settings.settlementBatchSize, batchingWindowSeconds: 0, reportBatchItemFailures: true, maximumConcurrency: settings.settlementMaxConcurrency });
     expect(stream).toMatchObject({
       startingPosition: 'TRIM_HORIZON',
       batchSize: 100,
