@@ -41,11 +41,12 @@ function classify(canceled: boolean, codes: Array<string | undefined>, redeemsPr
 }
 
 /**
- * Confirms an order in one transaction: the order moves PENDING → CONFIRMED (the guard that makes
- * a redelivered message settle nothing twice), the promotion (if any) counts one redemption while
- * it still exists, is under its cap and unexpired (never past maxRedemptions, whatever the
- * concurrency), each stock decrement is conditioned on enough units (no oversell), and the payment
- * and numbered events are appended.
+ * Confirms an order in one transaction: the order moves PENDING → CONFIRMED while still at the event
+ * number it was read (or copied by the relay) at — the guard that makes a redelivered message settle
+ * nothing twice, and a stale copy settle nothing (the backstop's later message reads the order);
+ * the promotion (if any) counts one redemption while it still exists, is under its cap and unexpired
+ * (never past maxRedemptions, whatever the concurrency); each stock decrement is conditioned on
+ * enough units (no oversell); and the payment and numbered events are appended.
  */
 export async function commitConfirmation(input: Confirmation): Promise<CommitResult> {
   const { order, now, promotionCode } = input;
@@ -57,7 +58,7 @@ export async function commitConfirmation(input: Confirmation): Promise<CommitRes
         .set({ status: 'CONFIRMED', items: input.lines, ...input.totals, eventSeq: lastSeq, updatedAt: now })
         .remove([...SETTLED_REMOVES])
         .composite(filedUnder(order))
-        .where(({ status }, { eq }) => eq(status, 'PENDING'))
+        .where(({ status, eventSeq }, { eq }) => `${eq(status, 'PENDING')} AND ${eq(eventSeq, order.eventSeq)}`)
         .commit(),
       ...(promotionCode
         ? [
@@ -96,7 +97,7 @@ export async function commitConfirmation(input: Confirmation): Promise<CommitRes
   return classify(canceled, data.map((result) => result.code), promotionCode !== undefined);
 }
 
-/** Rejects an order with its reason and event, guarded by the same PENDING condition. */
+/** Rejects an order with its reason and event, guarded by the same PENDING and event-number condition. */
 export async function commitRejection(input: Rejection): Promise<CommitResult> {
   const { order, now } = input;
   const lastSeq = input.events.at(-1)?.seq ?? order.eventSeq;
@@ -107,7 +108,7 @@ export async function commitRejection(input: Rejection): Promise<CommitResult> {
         .set({ status: 'REJECTED', rejectionReason: input.reason, eventSeq: lastSeq, updatedAt: now })
         .remove([...SETTLED_REMOVES])
         .composite(filedUnder(order))
-        .where(({ status }, { eq }) => eq(status, 'PENDING'))
+        .where(({ status, eventSeq }, { eq }) => `${eq(status, 'PENDING')} AND ${eq(eventSeq, order.eventSeq)}`)
         .commit(),
       ...(input.payment ? [payment.put({ orderId: order.orderId, ...input.payment, createdAt: now }).commit()] : []),
       ...input.events.map((event) =>

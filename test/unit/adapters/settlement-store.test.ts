@@ -42,7 +42,7 @@ describe('commitConfirmation', () => {
   it('confirms in one transaction guarded by PENDING, decrements stock only while enough is left, and appends the payment and events', async () => {
     expect(await commitConfirmation(confirmation())).toBe('committed');
     const items = transactItems();
-    expect(items[0]!.Update!.ConditionExpression).toContain('#status = :status');
+    expect(items[0]!.Update!.ConditionExpression).toMatch(/#status = :status\w* AND #eventSeq = :eventSeq\w*/);
     expect(items[0]!.Update!.ExpressionAttributeValues).toMatchObject({ ':status_u0': 'CONFIRMED', ':totalCents_u0': 1800 });
     expect(items[1]!.Update!.ConditionExpression).toContain('#available >= ');
     expect(items.filter((item) => item.Put?.Item?.__edb_e__ === 'orderEvent').map((item) => item.Put!.Item!.type)).toEqual(['OrderConfirmed']);
