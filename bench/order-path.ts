@@ -57,6 +57,14 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
     const placementTx = captured(tap, 'OrdersApi');
     const settlementTx = captured(tap, 'SettleOrder');
 
+    // A whole burst, and as many raw transactions, before anything is measured: DynamoDB Local's JIT
+    // and the functions warm up over the first bursts, and otherwise round 1 of the sandbox would run
+    // cold against a raw baseline that runs warm after it (docs/performance.md).
+    progress(`order path: warm-up burst of ${options.orders} orders at concurrency ${options.concurrency}, not measured`);
+    await burst(shop, outcomes, customers, options.orders, options.concurrency, (i) => linesFor(i, products), 'warm-up');
+    await settle(sandbox, 300_000);
+    await raw.throughput(settlementTx, options.orders, options.concurrency);
+
     const rows = {
       postP50: [] as number[],
       rawPlacementP50: [] as number[],
