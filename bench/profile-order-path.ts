@@ -15,14 +15,16 @@
  *
  *   tsx bench/profile-order-path.ts [--n=50] [--idle] [--cpu]
  *
- * `--idle` waits until the sandbox is idle after each request (no settlement running meanwhile);
+ * `--idle` waits until the sandbox is idle after each request (no settlement running meanwhile), then
+ * reopens the client's keep-alive connection with a GET /_sandbox/info;
  * `--cpu=<file>` writes a CPU profile of this process's main thread during the N requests.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo, Server } from 'node:net';
+import { monitorEventLoopDelay, PerformanceObserver, performance as hooks } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { FunctionBundles } from '../sandbox/functions/build.ts';
 import { TokenAuthority } from '../sandbox/gateway/jwt.ts';
@@ -156,6 +158,19 @@ try {
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
   }
+  const cpuBefore = threadCpu();
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  const utilization = hooks.eventLoopUtilization();
+  const gc = { count: 0, total: 0, max: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.total += entry.duration;
+      gc.max = Math.max(gc.max, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const rows: Record<string, number[]> = { total: [], raw: [], in: [], gw: [], jwt: [], code: [], pre: [], proxy: [], ddb: [], post: [], out: [] };
   for (let i = 0; i < n; i++) {
     const marks: Marks = {};
@@ -178,18 +193,58 @@ try {
     rows['ddb']!.push(upstreamEnd! - upstreamStart!);
     rows['post']!.push(answered! - proxyEnd!);
     rows['out']!.push(placed.acceptedAt - answered!);
-    if (idle) await sandbox.waitUntilIdle({ timeoutMs: 120_000 });
+    if (idle) {
+      await sandbox.waitUntilIdle({ timeoutMs: 120_000 });
+      // The wait outlasts the gateway's keep-alive: open the client's connection again, no function involved.
+      await (await fetch(`${sandbox.url}/_sandbox/info`)).text();
+    }
   }
+  lag.disable();
+  const cpuAfter = threadCpu();
+  gcObserver.disconnect();
+  const busy = hooks.eventLoopUtilization(utilization).utilization;
   if (session) writeFileSync(cpu!, JSON.stringify((await session.post('Profiler.stop')).profile));
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`${n} sequential POST /orders${idle ? ' (idle between)' : ''}, load ${load}`);
   for (const [name, values] of Object.entries(rows)) {
     console.log(`${name.padEnd(6)} p50 ${percentile(values, 50).toFixed(1).padStart(6)}  p90 ${percentile(values, 90).toFixed(1).padStart(6)}  ms`);
   }
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
+  console.log(`this thread (gateway, proxies, pollers, bench client) busy ${(100 * busy).toFixed(0)}% while measuring; event-loop delay p50 ${ms(lag.percentile(50))} p90 ${ms(lag.percentile(90))} p99 ${ms(lag.percentile(99))} max ${ms(lag.max)} ms`);
+  console.log(`garbage collection on this thread while measuring: ${gc.count} pauses, ${gc.total.toFixed(0)} ms in all, the longest ${gc.max.toFixed(1)} ms; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  const spent = new Map<string, number>();
+  for (const [key, ticks] of cpuAfter) {
+    const name = key.split(':')[0]!;
+    spent.set(name, (spent.get(name) ?? 0) + ticks - (cpuBefore.get(key) ?? 0));
+  }
+  const perRequest = [...spent].filter(([, ticks]) => ticks > 0).sort((a, b) => b[1] - a[1]);
+  console.log(`CPU while measuring, ms per request (${n} requests + their settlement): ${perRequest.map(([name, ticks]) => `${name} ${((ticks * 10) / n).toFixed(1)}`).join(', ')}`);
   for (const [mark, total] of Object.entries(totals)) console.log(`${mark}: ${total.calls} calls while measuring, ${(total.blocking / total.calls).toFixed(2)} ms on this thread and ${(total.wall / total.calls).toFixed(2)} ms to resolve each`);
   console.log(`new connections of the measured requests: ${fresh.gateway} to the gateway (the first included), ${fresh.proxy} to the proxy, ${fresh.upstream} to DynamoDB Local`);
   console.log(`ratio  ${(percentile(rows['total']!, 50) / percentile(rows['raw']!, 50)).toFixed(2)}×`);
 } finally {
   raw.destroy();
   await sandbox.stop();
+}
+
+/** CPU ticks (10 ms) by `<thread or process name>:<id>`: this process's threads, and DynamoDB Local's Java. */
+function threadCpu(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  const read = (dir: string, name: (comm: string) => string) => {
+    for (const task of readdirSync(dir)) {
+      try {
+        const stat = readFileSync(`${dir}/${task}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks.set(`${name(comm)}:${task}`, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // the thread ended
+      }
+    }
+  };
+  read('/proc/self/task', (comm) => comm);
+  for (const child of readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+    if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('DynamoDBLocal')) read(`/proc/${child}/task`, () => 'java (DynamoDB Local)');
+  }
+  return ticks;
 }
