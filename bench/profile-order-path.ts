@@ -13,7 +13,11 @@
  * - `post`: the proxy answered → the worker's response message (SDK parsing, handler work, postMessage);
  * - `out`: the worker's response → the gateway's response finished → client has the body.
  *
- *   tsx bench/profile-order-path.ts [--n=50] [--idle] [--cpu]
+ * It also reports, over the N requests: this thread's utilization, event-loop delay and GC pauses,
+ * the CPU time of every thread of the process and of DynamoDB Local's Java (from /proc, Linux), the
+ * DynamoDB Local requests by caller, and connections the measured requests could not reuse.
+ *
+ *   tsx bench/profile-order-path.ts [--n=50] [--idle] [--cpu=<file>]
  *
  * `--idle` waits until the sandbox is idle after each request (no settlement running meanwhile), then
  * reopens the client's keep-alive connection with a GET /_sandbox/info;
@@ -90,6 +94,20 @@ subscribe('http.client.request.created', (message) => {
     request.once('socket', () => void (request.reusedSocket || fresh.upstream++));
   }
 });
+// Every request this process sends to DynamoDB Local while measuring, by caller and operation.
+const dynamodbCalls = new Map<string, number>();
+let dynamodbPort = -1;
+let measuring = false;
+subscribe('http.client.request.created', (message) => {
+  const { request } = message as { request: ClientRequest };
+  const target = String(request.getHeader('x-amz-target') ?? '');
+  if (!measuring || !target.startsWith('DynamoDB')) return;
+  // A function's call, as the proxy forwards it (its user agent names the function), or a direct one.
+  const caller = /(?:^|\s)app\/([A-Za-z]+?)[A-F0-9]{8}\./.exec(String(request.getHeader('user-agent') ?? ''))?.[1];
+  if (!caller && !String(request.getHeader('host') ?? '').endsWith(`:${dynamodbPort}`)) return;
+  const key = `${caller ?? 'sandbox/bench'} ${target.slice(target.indexOf('.') + 1)}`;
+  dynamodbCalls.set(key, (dynamodbCalls.get(key) ?? 0) + 1);
+});
 subscribe('http.client.response.finish', (message) => {
   const { request } = message as { request: ClientRequest };
   if (current && upstream.has(request)) current.upstreamEnd = performance.now();
@@ -139,6 +157,7 @@ timed(FunctionBundles.prototype, 'current', 'code');
 const tap = new CallTap();
 const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false, visibilityTimeoutSeconds: 20 });
 gatewayPort = Number(new URL(sandbox.url).port);
+dynamodbPort = Number(new URL(sandbox.endpoints.dynamodb).port);
 const raw = await RawTable.copyOf(sandbox.endpoints.dynamodb, sandbox.tableName);
 try {
   const shop = await Shop.open(sandbox);
@@ -159,6 +178,7 @@ try {
     await session.post('Profiler.start');
   }
   const cpuBefore = threadCpu();
+  measuring = true;
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
   const utilization = hooks.eventLoopUtilization();
@@ -200,6 +220,7 @@ try {
     }
   }
   lag.disable();
+  measuring = false;
   const cpuAfter = threadCpu();
   gcObserver.disconnect();
   const busy = hooks.eventLoopUtilization(utilization).utilization;
@@ -219,6 +240,8 @@ try {
   }
   const perRequest = [...spent].filter(([, ticks]) => ticks > 0).sort((a, b) => b[1] - a[1]);
   console.log(`CPU while measuring, ms per request (${n} requests + their settlement): ${perRequest.map(([name, ticks]) => `${name} ${((ticks * 10) / n).toFixed(1)}`).join(', ')}`);
+  const calls = [...dynamodbCalls].sort((a, b) => b[1] - a[1]);
+  console.log(`DynamoDB Local requests per POST (functions' through the proxy; direct ones of the sandbox's pollers and this script's clients): ${calls.map(([key, count]) => `${key} ${(count / n).toFixed(1)}`).join(', ')}`);
   for (const [mark, total] of Object.entries(totals)) console.log(`${mark}: ${total.calls} calls while measuring, ${(total.blocking / total.calls).toFixed(2)} ms on this thread and ${(total.wall / total.calls).toFixed(2)} ms to resolve each`);
   console.log(`new connections of the measured requests: ${fresh.gateway} to the gateway (the first included), ${fresh.proxy} to the proxy, ${fresh.upstream} to DynamoDB Local`);
   console.log(`ratio  ${(percentile(rows['total']!, 50) / percentile(rows['raw']!, 50)).toFixed(2)}×`);
