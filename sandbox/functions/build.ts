@@ -1,4 +1,5 @@
 import { build, context, type BuildContext, type BuildFailure, type Message, type Metafile } from 'esbuild';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,7 @@ export class FunctionBundles {
     const bundle = this.bundles.get(logicalId);
     if (!bundle) throw new Error(`No bundle for ${logicalId}`);
     if (this.rebuilding) await this.rebuilding;
-    if (this.failure || (await isStale(bundle.inputs))) {
+    if (this.failure || isStale(bundle.inputs)) {
       // Concurrent callers that found it stale share one rebuild.
       this.rebuilding ??= this.rebuild().finally(() => {
         this.rebuilding = undefined;
@@ -137,9 +138,18 @@ export async function bundleWorkerRuntime(outDir: string): Promise<string> {
   return outfile;
 }
 
-async function isStale(inputs: ReadonlyMap<string, number>): Promise<boolean> {
-  const now = await modificationTimes([...inputs.keys()]);
-  return [...inputs].some(([path, mtime]) => now.get(path) !== mtime);
+/**
+ * Synchronous on purpose: it runs before every invocation, and a few dozen stat calls of files the
+ * kernel has cached take well under a millisecond here, where as many thread-pool requests (and
+ * their promises) cost more than that on the sandbox's busy event loop — on the request path of
+ * every API call and every poller's invocation.
+ */
+function isStale(inputs: ReadonlyMap<string, number>): boolean {
+  for (const [path, mtime] of inputs) {
+    // A file that cannot be stat'ed (deleted) reads as changed.
+    if (statSync(path, { throwIfNoEntry: false })?.mtimeMs !== mtime) return true;
+  }
+  return false;
 }
 
 /** mtimes by path; a file that cannot be stat'ed (deleted) is left out, which reads as changed. */

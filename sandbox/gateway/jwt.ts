@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { JwtAuthorizerSpec } from '../topology/routes.ts';
 
@@ -19,20 +19,38 @@ type Verification = { readonly ok: true; readonly token: VerifiedToken } | { rea
 
 const TOKEN_LIFETIME = '12h';
 
+/** Verified tokens kept at most; the oldest is dropped first. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+interface VerifiedEntry {
+  readonly token: VerifiedToken;
+  /** Seconds since the epoch, from the token's `exp` and `nbf` claims. */
+  readonly exp: number;
+  readonly nbf: number | undefined;
+}
+
 /**
  * The sandbox stands in for Cognito: it signs ID tokens (HS256, with a secret of its own) carrying
  * the issuer and audience of the template's JWT authorizer, and checks them the way that authorizer
  * does: `Bearer` scheme, signature, `exp`, `iss` and `aud`.
+ *
+ * Every request of a client carries the same token, so a token that passed (same string, same
+ * issuer and audience asked) is remembered: its signature cannot stop matching the secret, only its
+ * time claims are checked again, the way jose checks them; a token that no longer passes them is
+ * verified in full, so it is refused with jose's own reason. The key is imported once.
  */
 export class TokenAuthority {
+  private readonly verified = new Map<string, VerifiedEntry>();
+
   private constructor(
-    private readonly secret: Uint8Array,
+    private readonly key: webcrypto.CryptoKey,
     private readonly authorizer: Pick<JwtAuthorizerSpec, 'issuer' | 'audience'>,
   ) {}
 
   /** `secretFile` keeps tokens valid across restarts (persistent mode); without it the secret is random. */
   static async create(authorizer: Pick<JwtAuthorizerSpec, 'issuer' | 'audience'>, secretFile: string | undefined): Promise<TokenAuthority> {
-    return new TokenAuthority(await loadSecret(secretFile), authorizer);
+    const key = await webcrypto.subtle.importKey('raw', await loadSecret(secretFile), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return new TokenAuthority(key, authorizer);
   }
 
   async issue(request: TokenRequest): Promise<string> {
@@ -46,24 +64,38 @@ export class TokenAuthority {
       .setAudience(this.authorizer.audience[0] ?? 'sandbox')
       .setIssuedAt()
       .setExpirationTime(TOKEN_LIFETIME)
-      .sign(this.secret);
+      .sign(this.key);
   }
 
   async verify(authorization: string | undefined, authorizer: Pick<JwtAuthorizerSpec, 'issuer' | 'audience'>): Promise<Verification> {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) return { ok: false, reason: 'missing bearer token' };
+    const cacheKey = `${authorizer.issuer}\n${authorizer.audience.join('\n')}\n${token}`;
+    const known = this.verified.get(cacheKey);
+    if (known) {
+      const now = Math.floor(Date.now() / 1000);
+      if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return { ok: true, token: known.token };
+      this.verified.delete(cacheKey);
+    }
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: authorizer.issuer,
         audience: authorizer.audience,
         requiredClaims: ['exp'],
       });
       const scope = payload['scope'];
-      return { ok: true, token: { claims: claimsAsStrings(payload), scopes: typeof scope === 'string' ? scope.split(' ') : null } };
+      const verified: VerifiedToken = { claims: claimsAsStrings(payload), scopes: typeof scope === 'string' ? scope.split(' ') : null };
+      this.remember(cacheKey, { token: verified, exp: payload.exp!, nbf: payload.nbf });
+      return { ok: true, token: verified };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  private remember(cacheKey: string, entry: VerifiedEntry): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(cacheKey, entry);
   }
 }
 

@@ -2,7 +2,7 @@ import { SignJWT, decodeJwt } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TokenAuthority, claimsAsStrings } from '../../../sandbox/gateway/jwt.ts';
 
 const authorizer = { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST12345', audience: ['client-1'] };
@@ -45,6 +45,23 @@ describe('TokenAuthority', () => {
       await tokens.verify(`Bearer ${expired}`, authorizer),
     ];
     expect(rejected.map((verification) => verification.ok)).toEqual(rejected.map(() => false));
+  });
+
+  it('checks a token it accepted before again: issuer, audience and expiry', async () => {
+    const tokens = await TokenAuthority.create(authorizer, undefined);
+    const token = await tokens.issue({ sub: 'u-1' });
+    const first = await tokens.verify(`Bearer ${token}`, authorizer);
+    expect(await tokens.verify(`Bearer ${token}`, authorizer)).toEqual(first);
+    expect((await tokens.verify(`Bearer ${token}`, { ...authorizer, audience: ['client-2'] })).ok).toBe(false);
+    expect((await tokens.verify(`Bearer ${token}`, { ...authorizer, issuer: 'https://elsewhere' })).ok).toBe(false);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime((decodeJwt(token).exp! + 1) * 1000);
+      expect(await tokens.verify(`Bearer ${token}`, authorizer)).toEqual({ ok: false, reason: '"exp" claim timestamp check failed' });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await tokens.verify(`Bearer ${token}`, authorizer)).toEqual(first);
   });
 
   it('keeps its secret in a file, so tokens survive a restart', async () => {
