@@ -9,6 +9,7 @@ import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Q
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackfillOptions, runBackfill } from '../../scripts/backfill/run.ts';
 import { baseUrl, call, idle, tokenFor, unique } from './client.ts';
+import { schemaOneStockItem } from './fixtures.ts';
 import { inProcess } from './in-process.ts';
 
 /**
@@ -116,18 +117,7 @@ describe('users of schema 1 on the sandbox table', () => {
 describe('inventory of schema 1 on the sandbox table (decision 0013)', () => {
   const productId = unique('legacy-stock');
   const pk = `$commerce#productId_${productId}`;
-  /** A warehouse's stock as the schema-1 code wrote it: one item, no bucket in its key. */
-  const schemaOneStock = (warehouseId: string, available: number) => ({
-    pk,
-    sk: `$inventory_1#warehouseId_${warehouseId}`,
-    __edb_e__: 'inventory',
-    __edb_v__: '1',
-    productId,
-    warehouseId,
-    available,
-    schemaVersion: 1,
-    updatedAt: '2025-06-01T00:00:00.000Z',
-  });
+  const schemaOneStock = (warehouseId: string, available: number) => schemaOneStockItem(productId, warehouseId, available);
   const stockItems = async (table: string) =>
     (
       await dynamo.send(

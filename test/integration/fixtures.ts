@@ -41,3 +41,16 @@ export async function stockOf(productId: string): Promise<number> {
 }
 
 export const today = () => new Date().toISOString().slice(0, 10);
+
+/** A warehouse's stock as the schema-1 code wrote it: one item, no bucket in its key (decision 0013). */
+export const schemaOneStockItem = (productId: string, warehouseId: string, available: number) => ({
+  pk: `$commerce#productId_${productId}`,
+  sk: `$inventory_1#warehouseId_${warehouseId}`,
+  __edb_e__: 'inventory',
+  __edb_v__: '1',
+  productId,
+  warehouseId,
+  available,
+  schemaVersion: 1,
+  updatedAt: '2025-06-01T00:00:00.000Z',
+});

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapBounded } from '../../lambdas/domain/batching.ts';
 import { call, unique } from './client.ts';
-import { admin, customer, placeOrder, stockedProduct, stockOf } from './fixtures.ts';
+import { admin, customer, placeOrder, schemaOneStockItem, stockedProduct, stockOf } from './fixtures.ts';
 import { inProcess } from './in-process.ts';
 import { untilAllFinal } from './settling.ts';
 
@@ -31,17 +31,7 @@ async function seedSchemaOneStock(productId: string, warehouseId: string, availa
   await dynamo.send(
     new PutCommand({
       TableName: harness.sandbox.tableName,
-      Item: {
-        pk: productPk(productId),
-        sk: `$inventory_1#warehouseId_${warehouseId}`,
-        __edb_e__: 'inventory',
-        __edb_v__: '1',
-        productId,
-        warehouseId,
-        available,
-        schemaVersion: 1,
-        updatedAt: '2025-06-01T00:00:00.000Z',
-      },
+      Item: schemaOneStockItem(productId, warehouseId, available),
     }),
   );
 }
