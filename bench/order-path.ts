@@ -41,7 +41,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
   });
   watchOutcomes(watch, outcomes);
   await watch.start();
-  const raw = await RawTable.copyOf(sandbox.endpoints.dynamodb, sandbox.tableName);
+  const raw = RawTable.on(sandbox.endpoints.dynamodb, sandbox.tableName);
   const indexes = await indexKeysOf(sandbox);
   try {
     progress('order path: products and customers');
