@@ -91,33 +91,21 @@ export async function coldStart(options: ColdStartOptions): Promise<ColdStartRes
       ratio: summarize([b.kib / minimal.kib]),
       budget: BUDGET,
     });
-    figures.push({
-      section: 'module init',
+    /** A per-load figure of this bundle against the minimal handler's loads in the same rounds. */
+    const perLoad = (section: string, unit: string, of: (sample: Sample) => number, extra: Partial<Figure> = {}): Figure => ({
+      section,
       name: b.name,
-      unit: 'ms',
-      value: summarize(own.map((s) => s.ms)),
-      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.ms)) },
-      ratio: ratios(own.map((s) => s.ms), base.map((s) => s.ms)),
-      budget: BUDGET,
-      note: `Node ${version}, fresh process per load`,
+      unit,
+      value: summarize(own.map(of)),
+      baseline: { name: MINIMAL, value: summarize(base.map(of)) },
+      ratio: ratios(own.map(of), base.map(of)),
+      ...extra,
     });
-    figures.push({
-      section: 'init CPU',
-      name: b.name,
-      unit: 'ms',
-      value: summarize(own.map((s) => s.cpuMs)),
-      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.cpuMs)) },
-      ratio: ratios(own.map((s) => s.cpuMs), base.map((s) => s.cpuMs)),
-      note: 'user + system CPU of the init: on a loaded machine steadier than the wall time',
-    });
-    figures.push({
-      section: 'init RSS',
-      name: b.name,
-      unit: 'MiB',
-      value: summarize(own.map((s) => s.rssMb)),
-      baseline: { name: MINIMAL, value: summarize(base.map((s) => s.rssMb)) },
-      ratio: ratios(own.map((s) => s.rssMb), base.map((s) => s.rssMb)),
-    });
+    figures.push(
+      perLoad('module init', 'ms', (s) => s.ms, { budget: BUDGET, note: `Node ${version}, fresh process per load` }),
+      perLoad('init CPU', 'ms', (s) => s.cpuMs, { note: 'user + system CPU of the init: on a loaded machine steadier than the wall time' }),
+      perLoad('init RSS', 'MiB', (s) => s.rssMb),
+    );
   }
   return { figures, composition: Object.fromEntries(bundles.map((b) => [b.name, b.composition])) };
 }
