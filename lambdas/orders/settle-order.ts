@@ -2,12 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeTime } from 'ulid';
-import { removeOrderedCartLines } from '../adapters/cart-store.ts';
-import { getProducts, getStock } from '../adapters/catalog-store.ts';
-import { getOrder } from '../adapters/order-reads.ts';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
-import { getPromotion } from '../adapters/promotion-store.ts';
-import { commitConfirmation, commitRejection } from '../adapters/settlement-store.ts';
 import { config } from '../config.ts';
 import { Pace } from '../domain/pace.ts';
 import { Turns } from '../domain/turns.ts';
@@ -15,16 +10,11 @@ import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
 import type { SettlementPorts } from '../ports/orders.ts';
 import { giveUpOnOrder, settleOrder } from './settle.ts';
+import { settlementStores } from './settlement-stores.ts';
 import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {
-  getOrder,
-  products: getProducts,
-  stock: getStock,
-  promotion: getPromotion,
-  commitConfirmation,
-  commitRejection,
-  removeOrderedLines: removeOrderedCartLines,
+  ...settlementStores,
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
   settled: (outcome) => {

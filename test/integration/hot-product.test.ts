@@ -138,20 +138,10 @@ describe('stock in buckets under settlements no worker pool would run at once', 
     const { recordPlacedOrder } = await import('../../lambdas/adapters/order-store.ts');
     const { newOrderId } = await import('../../lambdas/domain/order-ids.ts');
     const { settleOrder } = await import('../../lambdas/orders/settle.ts');
-    const { getOrder } = await import('../../lambdas/adapters/order-reads.ts');
-    const { getProducts, getStock } = await import('../../lambdas/adapters/catalog-store.ts');
-    const { getPromotion } = await import('../../lambdas/adapters/promotion-store.ts');
-    const { commitConfirmation, commitRejection } = await import('../../lambdas/adapters/settlement-store.ts');
-    const { removeOrderedCartLines } = await import('../../lambdas/adapters/cart-store.ts');
+    const { settlementStores } = await import('../../lambdas/orders/settlement-stores.ts');
     const { simulatedProvider } = await import('../../lambdas/adapters/payment-provider.ts');
     const ports = {
-      getOrder,
-      products: getProducts,
-      stock: getStock,
-      promotion: getPromotion,
-      commitConfirmation,
-      commitRejection,
-      removeOrderedLines: removeOrderedCartLines,
+      ...settlementStores,
       payments: simulatedProvider,
       now: () => new Date().toISOString(),
     };
