@@ -58,6 +58,17 @@ export class EventSources {
     for (const poller of this.streamPollers.values()) poller.start();
   }
 
+  /**
+   * Enables or disables the event source mappings (SQS and stream) of the functions whose logical id
+   * starts with `functionName` (CloudFormation appends a hash): how an operator holds a consumer, and
+   * how the bench measures settlement draining a backlog. Throws if no mapping matches.
+   */
+  setMappingsEnabled(functionName: string, enabled: boolean): void {
+    const pollers = [...this.sqsPollers, ...this.streamPollers.values()].filter((poller) => poller.functionLogicalId.startsWith(functionName));
+    if (pollers.length === 0) throw new Error(`no event source mapping invokes a function named ${functionName}`);
+    for (const poller of pollers) poller.setEnabled(enabled);
+  }
+
   nudge(): void {
     for (const poller of this.streamPollers.values()) poller.nudge();
   }

@@ -67,6 +67,12 @@ export interface Sandbox {
   /** Runs the TTL sweeper now; resolves with the number of items it deleted. */
   sweepTtl(): Promise<number>;
   queueDepths(): QueueDepth[];
+  /**
+   * Enables or disables the event source mappings of a function (its logical id or a prefix of it,
+   * e.g. `OrderPipelineSettleOrder`), as `aws lambda update-event-source-mapping --enabled` does:
+   * while disabled, its queue's messages or its stream's records wait (and the sandbox is not idle).
+   */
+  setMappingsEnabled(functionName: string, enabled: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -249,6 +255,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     calls: () => ({ calls: faults.calls(), permissions: faults.permissions() }),
     events: eventBus,
     mail: () => mailbox.list(),
+    setMappingsEnabled: (functionName, enabled) => eventSources.setMappingsEnabled(functionName, enabled),
   };
   const gateway = (running.gateway = await startGateway({ port: options.port ?? 3000, api, functions, tokens, control, log }));
   info = {
@@ -276,6 +283,7 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     waitUntilIdle: (waitOptions = {}) => idle(waitOptions.timeoutMs),
     sweepTtl: () => sweeper.sweep(),
     queueDepths,
+    setMappingsEnabled: (functionName, enabled) => eventSources.setMappingsEnabled(functionName, enabled),
     stop: () => (stopping ??= stopAll(running)),
   };
 }

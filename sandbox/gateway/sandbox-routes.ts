@@ -56,6 +56,8 @@ export interface SandboxControl {
   events: Pick<EventBusEmulator, 'events' | 'rules' | 'addRule' | 'replay'>;
   /** Every email SES took. */
   mail(): CapturedEmail[];
+  /** Enables or disables the event source mappings of the functions whose logical id starts with the name; throws if none. */
+  setMappingsEnabled(functionName: string, enabled: boolean): void;
 }
 
 /** `/_sandbox/*`: tokens, queue depths, TTL sweeps, idle waits and endpoints, for developers and tests. */
@@ -97,6 +99,17 @@ export async function handleSandboxRoute(method: string, path: string, body: Buf
       return json(200, { faults: [] });
     case 'GET /_sandbox/calls':
       return json(200, control.calls());
+    case 'POST /_sandbox/mappings': {
+      const { function: fn, enabled } = input;
+      if (typeof fn !== 'string' || fn === '') return json(400, { message: '`function` (a function logical id or its prefix) is required' });
+      if (typeof enabled !== 'boolean') return json(400, { message: '`enabled` must be true or false' });
+      try {
+        control.setMappingsEnabled(fn, enabled);
+      } catch (problem) {
+        return json(404, { message: (problem as Error).message });
+      }
+      return json(200, { function: fn, enabled });
+    }
     default:
       return json(404, { message: 'Not Found' });
   }

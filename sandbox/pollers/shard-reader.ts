@@ -21,6 +21,8 @@ import { keyFingerprint, toLambdaStreamRecord, TTL_USER_IDENTITY } from './strea
 /** How often a shard with nothing new is polled. */
 const IDLE_POLL_MS = 200;
 const ERROR_PAUSE_MS = 1_000;
+/** How often a disabled mapping looks again (enabling it wakes the readers at once). */
+const DISABLED_CHECK_MS = 1_000;
 
 interface ShardReaderOptions {
   readonly mapping: StreamMappingSpec;
@@ -36,6 +38,8 @@ interface ShardReaderOptions {
   readonly isTtlDeletion: (fingerprint: string) => boolean;
   readonly pause: Pause;
   readonly isStopped: () => boolean;
+  /** False while the mapping is disabled: the shard is not read (its records wait in the stream). */
+  readonly isEnabled: () => boolean;
   readonly log: SandboxLog;
 }
 
@@ -77,6 +81,11 @@ export class ShardReader {
   async run(): Promise<void> {
     let iterator = await this.acquireIterator(false);
     while (!this.options.isStopped()) {
+      if (!this.options.isEnabled()) {
+        this.idleSince = undefined;
+        await this.options.pause.for(DISABLED_CHECK_MS);
+        continue;
+      }
       if (iterator !== undefined) {
         try {
           iterator = await this.poll(iterator);

@@ -12,6 +12,8 @@ import { Pause } from './pause.ts';
 const DEFAULT_POLLERS = 5;
 const LONG_POLL_SECONDS = 1;
 const ERROR_PAUSE_MS = 1_000;
+/** How often a disabled mapping's pollers look again (enabling one wakes them at once). */
+const DISABLED_CHECK_MS = 1_000;
 
 interface SqsPollerOptions {
   readonly mapping: SqsMappingSpec;
@@ -31,8 +33,22 @@ export class SqsPoller {
   private readonly pause = new Pause();
   private readonly abort = new AbortController();
   private loops: Array<Promise<void>> = [];
+  private enabled = true;
 
   constructor(private readonly options: SqsPollerOptions) {}
+
+  get functionLogicalId(): string {
+    return this.options.mapping.functionLogicalId;
+  }
+
+  /**
+   * Lambda's `UpdateEventSourceMapping --enabled`: a disabled mapping receives nothing (a batch in
+   * flight finishes), its messages wait in the queue; enabled again, its pollers receive at once.
+   */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    if (enabled) this.pause.wakeAll();
+  }
 
   start(): void {
     const pollers = this.options.mapping.maximumConcurrency ?? DEFAULT_POLLERS;
@@ -47,6 +63,10 @@ export class SqsPoller {
 
   private async pollLoop(): Promise<void> {
     while (!this.abort.signal.aborted) {
+      if (!this.enabled) {
+        await this.pause.for(DISABLED_CHECK_MS);
+        continue;
+      }
       try {
         const messages = await this.collectBatch();
         if (messages.length > 0) await this.deliver(messages);

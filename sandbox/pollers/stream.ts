@@ -30,6 +30,7 @@ export class StreamPoller {
   private readonly readers = new Map<string, { reader: ShardReader; running: Promise<void> }>();
   private readonly pause = new Pause();
   private stopped = false;
+  private enabled = true;
   private discovering: Promise<void> | undefined;
   private firstDiscoveryDone = false;
 
@@ -37,6 +38,16 @@ export class StreamPoller {
 
   start(): void {
     this.discovering = this.discoverLoop();
+  }
+
+  get functionLogicalId(): string {
+    return this.options.mapping.functionLogicalId;
+  }
+
+  /** Lambda's `UpdateEventSourceMapping --enabled`: a disabled mapping reads nothing; its records wait in the stream. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    if (enabled) this.pause.wakeAll();
   }
 
   /** Polls every shard now instead of at its next interval (someone is waiting for idle). */
@@ -98,6 +109,7 @@ export class StreamPoller {
         startingPosition: this.firstDiscoveryDone ? 'TRIM_HORIZON' : this.options.mapping.startingPosition,
         pause: this.pause,
         isStopped: () => this.stopped,
+        isEnabled: () => this.enabled,
       });
       const running = reader.run().catch((error: unknown) => {
         this.options.log.warn(this.options.mapping.logicalId, `Shard ${shardId} stopped: ${String(error)}`);

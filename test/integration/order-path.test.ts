@@ -213,3 +213,42 @@ describe('what clients may not do', () => {
     expect([...myPages].sort().reverse()).toEqual(myPages);
   });
 });
+
+describe('an event source mapping held by an operator (POST /_sandbox/mappings)', () => {
+  const mappings = (body: Record<string, unknown>) => call('POST', '/_sandbox/mappings', { body });
+  const status = async (orderId: string, token: string) => (await call('GET', `/orders/${orderId}`, { token })).body.status;
+
+  it('keeps orders PENDING in the queue while settlement is disabled, and settles them once it is enabled', async () => {
+    const productId = await stockedProduct(700, { w1: 10 });
+    const { token } = await customer();
+    expect((await mappings({ function: 'OrderPipelineSettleOrder', enabled: false })).status).toBe(200);
+    let orderId = '';
+    try {
+      // A receive already long-polling when the mapping was disabled may still deliver: let it end.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const placed = await placeOrder(token, [{ productId, quantity: 2 }]);
+      expect(placed.status).toBe(202);
+      orderId = placed.body.orderId;
+      // Relayed to the queue, and nobody takes it.
+      const deadline = Date.now() + 20_000;
+      const queued = async () => ((await call('GET', '/_sandbox/queues')).body.queues as Array<{ logicalId: string; visible: number }>).find((q) => q.logicalId.includes('OrderQueue'))!.visible;
+      while ((await queued()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await queued()).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await status(orderId, token)).toBe('PENDING');
+      const notIdle = await call('POST', '/_sandbox/idle', { body: { timeoutMs: 1_500 } });
+      expect(notIdle.status).toBe(504);
+    } finally {
+      expect((await mappings({ function: 'OrderPipelineSettleOrder', enabled: true })).status).toBe(200);
+    }
+    await idle();
+    expect(await status(orderId, token)).toBe('CONFIRMED');
+    expect(await stockOf(productId)).toBe(8);
+  });
+
+  it('answers 404 for a function no mapping invokes, and 400 for a body without a function or a boolean', async () => {
+    expect((await mappings({ function: 'NoSuchFunction', enabled: false })).status).toBe(404);
+    expect((await mappings({ enabled: false })).status).toBe(400);
+    expect((await mappings({ function: 'OrderPipelineSettleOrder', enabled: 'no' })).status).toBe(400);
+  });
+});
