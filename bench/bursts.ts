@@ -65,3 +65,70 @@ export async function burst(shop: Shop, outcomes: Map<string, Outcome>, customer
     stopTicker();
   }
 }
+
+/** The settlement function whose SQS mapping the backlog scenario holds (its logical id's prefix). */
+const SETTLEMENT_FUNCTION = 'OrderPipelineSettleOrder';
+/** The stream consumers downstream of settlement: the outbox relay (events, then notifications) and the projections. */
+const DOWNSTREAM_FUNCTIONS = ['OrderPipelineRelayPlacedOrders', 'ProjectionsProjectOrders', 'ProjectionsProjectMetrics'];
+
+/**
+ * Settlement draining a backlog (SPEC §7 "settled orders/s"): with SettleOrder's event source mapping
+ * disabled, `count` orders are placed at `concurrency` and relayed to the order queue, where they
+ * wait; then the mapping is enabled and the clock runs from that moment to the last order's CONFIRMED
+ * or REJECTED on the table's stream (read by the bench itself). With `downstream: 'held'` the stream
+ * consumers (relay, projections; so no events and no notifications either) are disabled meanwhile
+ * and catch up afterwards: the settlement stage alone. With 'running' they work as always, on the same
+ * DynamoDB Local. Placement's rate is in neither (the load burst has it).
+ */
+export async function backlog(
+  sandbox: Sandbox,
+  shop: Shop,
+  outcomes: Map<string, Outcome>,
+  customers: readonly Customer[],
+  count: number,
+  concurrency: number,
+  lines: (i: number) => Line[],
+  options: { readonly label: string; readonly downstream: 'held' | 'running' },
+) {
+  const queued = () => sandbox.queueDepths().find((queue) => queue.logicalId.startsWith('OrderPipelineOrderQueue'));
+  const holdDownstream = (held: boolean) => {
+    for (const fn of DOWNSTREAM_FUNCTIONS) sandbox.setMappingsEnabled(fn, !held);
+  };
+  const orderIds: string[] = [];
+  sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, false);
+  let started = 0;
+  try {
+    // A receive already long-polling when the mapping was disabled may still deliver: let it end first.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await pooled(
+      Array.from({ length: count }, (_, i) => i),
+      concurrency,
+      async (i) => {
+        orderIds.push((await shop.placeOrder(customers[i % customers.length]!, lines(i))).orderId);
+      },
+    );
+    const relayDeadline = performance.now() + 120_000;
+    while ((queued()?.visible ?? 0) < count && performance.now() < relayDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    progress(`  ${options.label}: ${queued()?.visible ?? 0} of ${count} orders waiting in the order queue; settlement enabled${options.downstream === 'held' ? ', relay and projections held' : ''}`);
+    if (options.downstream === 'held') {
+      holdDownstream(true);
+      // Let a batch the relay or a projection is handling end before the clock starts.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    started = performance.now();
+    sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, true);
+    const stopTicker = ticker(3_000, () => progress(`  ${options.label}: ${orderIds.filter((id) => outcomes.has(id)).length}/${count} ended`));
+    try {
+      const deadline = started + 60_000 + count * 100;
+      while (orderIds.some((id) => !outcomes.has(id)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      stopTicker();
+    }
+  } finally {
+    sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, true);
+    if (options.downstream === 'held') holdDownstream(false);
+  }
+  const ended = orderIds.filter((id) => outcomes.has(id));
+  const lastEnd = Math.max(...ended.map((id) => outcomes.get(id)!.at));
+  return { perSecond: ended.length / ((lastEnd - started) / 1000), missing: count - ended.length };
+}

@@ -5,8 +5,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSandbox } from '../sandbox/index.ts';
 import { CallTap } from './call-tap.ts';
 import { RawTable } from './raw.ts';
-import { pooled, Shop, type Line } from './shop.ts';
-import { percentile } from './stats.ts';
+import { pooled, Shop, type Line, type Placement } from './shop.ts';
+import { percentile as strictPercentile } from './stats.ts';
+
+/** NaN where a profile has no samples of a kind (a backlog round has no relay sends in its window). */
+const percentile = (values: readonly number[], p: number) => (values.length ? strictPercentile(values, p) : Number.NaN);
 import { StreamWatch } from './stream-watch.ts';
 
 /**
@@ -122,12 +125,34 @@ try {
   await sandbox.waitUntilIdle({ timeoutMs: 120_000 });
   const settlementTx = [...tap.lastOf.entries()].find(([key]) => key.includes('SettleOrder') && key.endsWith(':TransactWriteItems'))![1].body;
 
+  /** PROFILE_BACKLOG=1: settlement held while the orders are placed and queued; the round's clock starts at release. */
+  const holdSettlement = async (place: () => Promise<Placement[]>) => {
+    sandbox.setMappingsEnabled('OrderPipelineSettleOrder', false);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const placed = await place();
+    const queue = () => sandbox.queueDepths().find((q) => q.logicalId.startsWith('OrderPipelineOrderQueue'))?.visible ?? 0;
+    while (queue() < orders) await new Promise((resolve) => setTimeout(resolve, 100));
+    const downstream = ['OrderPipelineRelayPlacedOrders', 'ProjectionsProjectOrders', 'ProjectionsProjectMetrics'];
+    const alone = process.env.PROFILE_BACKLOG === 'alone';
+    if (alone) for (const fn of downstream) sandbox.setMappingsEnabled(fn, false);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return {
+      placed,
+      release: () => sandbox.setMappingsEnabled('OrderPipelineSettleOrder', true),
+      resume: () => {
+        if (alone) for (const fn of downstream) sandbox.setMappingsEnabled(fn, true);
+      },
+    };
+  };
   const lines = (i: number): Line[] =>
     Array.from({ length: 1 + (i % 3) }, (_, line) => ({ productId: products[(i * 7 + line * 3) % 20]!, quantity: 1 + ((i + line) % 3) }));
   if (process.env.PROFILE_RAW_FIRST === '1') {
     for (let i = 0; i < 2; i++) console.log(`raw before any burst: ${(await raw.throughput(settlementTx, orders, concurrency)).toFixed(1)}/s`);
   }
   for (let round = 1; round <= rounds; round++) {
+    const backlog = process.env.PROFILE_BACKLOG === '1' || process.env.PROFILE_BACKLOG === 'alone';
+    let held: { placed: Placement[]; release: () => void; resume: () => void } | undefined;
+    if (backlog) held = await holdSettlement(() => pooled(Array.from({ length: orders }, (_, i) => i), concurrency, (i) => shop.placeOrder(customers[i % customers.length]!, lines(i))));
     timed.length = 0;
     recording = true;
     const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -136,7 +161,8 @@ try {
     const java0 = cpuOfChildren();
     const threads0 = threadCpu();
     const started = performance.now();
-    const placements = await pooled(Array.from({ length: orders }, (_, i) => i), concurrency, (i) => shop.placeOrder(customers[i % customers.length]!, lines(i)));
+    if (held) held.release();
+    const placements = held ? held.placed : await pooled(Array.from({ length: orders }, (_, i) => i), concurrency, (i) => shop.placeOrder(customers[i % customers.length]!, lines(i)));
     const placedBy = performance.now();
     const deadline = performance.now() + 120_000;
     while (placements.some(({ orderId }) => !terminal.has(orderId)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -147,6 +173,7 @@ try {
     const threads = threadCpuSince(threads0);
     loop.disable();
     recording = false;
+    held?.resume();
     await sandbox.waitUntilIdle({ timeoutMs: 120_000 });
 
     const latency = placements.filter((p) => terminal.has(p.orderId)).map((p) => terminal.get(p.orderId)! - p.acceptedAt);
