@@ -110,6 +110,11 @@ describe.each(functions)('$entry', (fn) => {
       expect(code().includes('Ungültige Eingabe'), 'bundle carries the German locale').toBe(false);
     });
 
+    it('carries zod’s functional API (zod/mini) only, never its classic API (decision 0015)', () => {
+      // The classic API's schema classes, by the names zod gives them; zod/mini's are ZodMini…, core's $Zod….
+      expect(/"Zod(?:Type|String|Object)"/.test(code()), 'bundle carries classic zod').toBe(false);
+    });
+
     it('constructs only the entities its adapters use, never the service of all of them (issue 9: each costs init time)', () => {
       // lambdas/model/service.ts joins every entity, for the scripts; a function's adapters build their own.
       expect(ALL_ENTITIES).toBeGreaterThan(15);
