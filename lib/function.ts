@@ -27,14 +27,18 @@ export const bundlingOptions = {
 
 /**
  * Packages the bundles take from a module of ours (lib/bundling/) that narrows them to what the
- * functions use, where esbuild cannot tree-shake the package itself (decision 0010): zod without
- * its 63 other locales. An alias also catches the package's subpaths (`zod/mini` would become
- * `./lib/bundling/zod.mjs/mini`), so each subpath the functions import needs its own entry.
+ * functions use, where esbuild cannot tree-shake the package itself: zod/mini (what the functions
+ * import, decision 0015) and zod (which none imports any more) without their 63 other locales
+ * (decision 0010); jsonschema reduced to the one answer ElectroDB acts on, the model definitions
+ * being validated by the real one wherever the source runs unbundled (decision 0015). An alias
+ * also catches the package's subpaths (`zod/mini` would become `./lib/bundling/zod.mjs/mini`), so
+ * each subpath the functions import needs its own entry.
  * Paths are relative to the project root, where both the CDK and the sandbox run esbuild.
  */
 export const bundleAliases = {
   zod: './lib/bundling/zod.mjs',
   'zod/mini': './lib/bundling/zod-mini.mjs',
+  jsonschema: './lib/bundling/jsonschema.cjs',
 } as const;
 
 /**

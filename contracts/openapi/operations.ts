@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import type { ZodOpenApiOperationObject, ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import {
   adminOrdersQuerySchema,
@@ -15,6 +16,7 @@ import {
   putPromotionSchema,
 } from '../../lambdas/domain/schemas.ts';
 import * as body from './responses.ts';
+import { withMeta } from './responses.ts';
 
 /**
  * Every route of the HTTP API (SPEC §4) as an OpenAPI operation: who may call it, what it takes —
@@ -30,9 +32,10 @@ interface Route {
   summary: string;
   tag: string;
   access: Access;
-  query?: z.ZodObject;
+  /** The request schemas are zod/mini's (lambdas/domain/schemas.ts): any zod schema will do. */
+  query?: core.$ZodObject;
   headers?: z.ZodObject;
-  body?: z.ZodType;
+  body?: core.$ZodType;
   ok: { status: '200' | '202'; description: string; schema: z.ZodType };
   /** Public reads answer with Cache-Control and an ETag, and 304 to a current If-None-Match. */
   cacheable?: true;
@@ -40,7 +43,7 @@ interface Route {
   conflict?: { description: string; schema: z.ZodType };
 }
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const json = (schema: core.$ZodType) => ({ 'application/json': { schema } });
 
 const bodyError = (schema: z.ZodType, description: string, id?: string): ZodOpenApiResponseObject => ({ description, content: json(schema), ...(id ? { id } : {}) });
 
@@ -260,7 +263,7 @@ export const operations: Record<string, Route> = {
     tag: 'orders',
     access: 'user',
     headers: z.object({ 'Idempotency-Key': idempotencyKeySchema }),
-    body: placeOrderSchema.meta({ description: 'either `items` or `fromCart: true`, with the payment token and an optional promotion code' }),
+    body: withMeta(placeOrderSchema, { description: 'either `items` or `fromCart: true`, with the payment token and an optional promotion code' }),
     ok: { status: '202', description: 'Recorded PENDING (a replay with the same key and body answers the same orderId)', schema: body.orderAcceptedSchema },
     conflict: { description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another body', schema: conflicts.keyReused },
   },
@@ -293,7 +296,7 @@ export const operations: Record<string, Route> = {
     summary: 'Create a promotion code or replace its terms (its redemption count is kept)',
     tag: 'admin',
     access: 'admin',
-    body: putPromotionSchema.meta({ description: 'exactly one of `percentOff` and `amountOffCents`' }),
+    body: withMeta(putPromotionSchema, { description: 'exactly one of `percentOff` and `amountOffCents`' }),
     ok: { status: '200', description: 'The promotion as stored', schema: body.promotionSchema },
   },
   'GET /admin/metrics/{name}': {

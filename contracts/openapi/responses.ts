@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { ORDER_STATUSES } from '../../lambdas/domain/order-rules.ts';
 import { idSchema } from '../../lambdas/domain/schemas.ts';
 import { USER_STATUSES } from '../../lambdas/domain/user-profile.ts';
@@ -9,13 +10,23 @@ import { USER_STATUSES } from '../../lambdas/domain/user-profile.ts';
  * tests (which check every response against contracts/openapi.json) fail. `id` names a component.
  */
 
-const id = idSchema.meta({ id: 'Id' });
+/**
+ * What zod's `.meta(data)` does, for any zod schema: the request schemas are zod/mini's
+ * (lambdas/domain/schemas.ts), which have no `.meta`. A copy of the schema, with `data` registered.
+ */
+export function withMeta<T extends core.$ZodType>(schema: T, data: core.GlobalMeta): T {
+  const copy = z.core.clone(schema);
+  z.globalRegistry.add(copy, data);
+  return copy;
+}
+
+const id = withMeta(idSchema, { id: 'Id' });
 const timestamp = z.iso.datetime().meta({ id: 'Timestamp', description: 'ISO-8601 instant in UTC' });
 const cents = z.number().int().meta({ description: 'integer minor units of the currency' });
 const cursor = z.string().nullable().meta({ description: 'pass as `cursor` for the next page; null on the last page' });
 const freeForm = z.record(z.string(), z.unknown());
 
-const page = <T extends z.ZodType>(item: T, id: string) => z.strictObject({ items: z.array(item), nextCursor: cursor }).meta({ id });
+const page = <T extends core.$ZodType>(item: T, id: string) => z.strictObject({ items: z.array(item), nextCursor: cursor }).meta({ id });
 
 export const healthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -116,7 +127,7 @@ export const orderSchema = z
     subtotalCents: cents,
     discountCents: cents,
     totalCents: cents,
-    promotionCode: id.optional(),
+    promotionCode: z.optional(id),
     fromCart: z.literal(true).optional(),
     createdAt: timestamp,
     updatedAt: timestamp,

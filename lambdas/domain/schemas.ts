@@ -1,17 +1,23 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { jsonNodes } from './json-nodes.ts';
 import { ORDER_STATUSES } from './order-rules.ts';
 
-/** Request validation (SPEC §4). Bodies are strict: an unknown field is a client mistake, not data. */
+/**
+ * Request validation (SPEC §4). Bodies are strict: an unknown field is a client mistake, not data.
+ * zod/mini, zod's functional API: a bundle carries only the checks it uses (decision 0015).
+ */
 
-export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$');
+// zod/mini sets no locale (every message would read "Invalid input"); the English of zod itself.
+z.config(z.locales.en());
+
+export const idSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$'));
 
 export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
-const quantity = z.number().int().min(1).max(99);
+const quantity = z.number().check(z.int(), z.minimum(1), z.maximum(99));
 
 /** SPEC §2 limits of client-defined objects, well inside DynamoDB's (32 levels, 400 KB items). */
 export const FREE_FORM_LIMITS = { maxDepth: 8, maxKeyLength: 64, maxBytes: 16 * 1024 } as const;
@@ -34,90 +40,100 @@ export function freeFormProblem(value: unknown): { path: string[]; message: stri
 }
 
 /** `profile.preferences`, product `attributes`: any JSON object within the free-form limits. */
-const freeFormObject = z.record(z.string(), z.unknown()).superRefine((value, context) => {
-  const problem = freeFormProblem(value);
-  if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-});
+const freeFormObject = z.record(z.string(), z.unknown()).check(
+  z.superRefine((value, context) => {
+    const problem = freeFormProblem(value);
+    if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  }),
+);
 
 /** Card data never reaches the platform: clients send a provider token of this shape. */
-export const paymentTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{3,128}$/, 'must match ^[A-Za-z0-9_-]{3,128}$');
+export const paymentTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{3,128}$/, 'must match ^[A-Za-z0-9_-]{3,128}$'));
 
 export const putProductSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(4000).optional(),
-  priceCents: z.number().int().min(0).max(100_000_000_00),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').optional(),
-  categories: z
-    .array(idSchema)
-    .max(10)
-    .refine((list) => new Set(list).size === list.length, 'categories must be distinct')
-    .optional(),
-  attributes: freeFormObject.optional(),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(4000))),
+  priceCents: z.number().check(z.int(), z.minimum(0), z.maximum(100_000_000_00)),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'))),
+  categories: z.optional(
+    z.array(idSchema).check(
+      z.maxLength(10),
+      z.refine((list) => new Set(list).size === list.length, 'categories must be distinct'),
+    ),
+  ),
+  attributes: z.optional(freeFormObject),
 });
 
 export const putInventorySchema = z.strictObject({
-  available: z.number().int().min(0).max(1_000_000_000),
+  available: z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000_000)),
 });
 
-const personName = z.string().trim().min(1).max(200);
+const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 /** `name` is the schema-1 form, still accepted; `givenName`/`familyName` are its parts. */
 export const putMeSchema = z
   .strictObject({
-    email: z.email().max(254),
-    name: personName.optional(),
-    givenName: personName.optional(),
-    familyName: personName.optional(),
-    phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').optional(),
-    preferences: freeFormObject.optional(),
+    email: z.email().check(z.maxLength(254)),
+    name: z.optional(personName),
+    givenName: z.optional(personName),
+    familyName: z.optional(personName),
+    phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number'))),
+    preferences: z.optional(freeFormObject),
   })
-  .refine((body) => body.name === undefined || (body.givenName === undefined && body.familyName === undefined), {
-    path: ['name'],
-    message: 'send either name or givenName/familyName, not both',
-  });
+  .check(
+    z.refine((body) => body.name === undefined || (body.givenName === undefined && body.familyName === undefined), {
+      path: ['name'],
+      message: 'send either name or givenName/familyName, not both',
+    }),
+  );
 
 /** Either the lines themselves, or `fromCart: true` to order the caller's unexpired cart. */
 export const placeOrderSchema = z
   .strictObject({
-    items: z
-      .array(z.strictObject({ productId: idSchema, quantity }))
-      .min(1)
-      .max(50)
-      .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'productIds must be distinct')
-      .optional(),
-    fromCart: z.literal(true).optional(),
-    promotionCode: idSchema.optional(),
+    items: z.optional(
+      z.array(z.strictObject({ productId: idSchema, quantity })).check(
+        z.minLength(1),
+        z.maxLength(50),
+        z.refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'productIds must be distinct'),
+      ),
+    ),
+    fromCart: z.optional(z.literal(true)),
+    promotionCode: z.optional(idSchema),
     paymentToken: paymentTokenSchema,
   })
-  .refine((body) => (body.items === undefined) !== (body.fromCart === undefined), {
-    path: ['items'],
-    message: 'send either items or fromCart: true',
-  });
+  .check(
+    z.refine((body) => (body.items === undefined) !== (body.fromCart === undefined), {
+      path: ['items'],
+      message: 'send either items or fromCart: true',
+    }),
+  );
 
 export const putCartItemSchema = z.strictObject({
-  quantity: z.number().int().min(0).max(99),
+  quantity: z.number().check(z.int(), z.minimum(0), z.maximum(99)),
 });
 
 /** A promotion gives either a percentage or an amount off; absent terms mean no expiry and no cap. */
 export const putPromotionSchema = z
   .strictObject({
-    percentOff: z.number().int().min(1).max(100).optional(),
-    amountOffCents: z.number().int().min(1).max(100_000_000_00).optional(),
-    validUntil: z.iso.datetime({ offset: true }).optional(),
-    maxRedemptions: z.number().int().min(0).max(1_000_000_000).optional(),
+    percentOff: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100))),
+    amountOffCents: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000_000_00))),
+    validUntil: z.optional(z.iso.datetime({ offset: true })),
+    maxRedemptions: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000_000))),
   })
-  .refine((body) => (body.percentOff === undefined) !== (body.amountOffCents === undefined), {
-    path: ['percentOff'],
-    message: 'send exactly one of percentOff and amountOffCents',
-  });
+  .check(
+    z.refine((body) => (body.percentOff === undefined) !== (body.amountOffCents === undefined), {
+      path: ['percentOff'],
+      message: 'send exactly one of percentOff and amountOffCents',
+    }),
+  );
 
 export const idempotencyKeySchema = z
   .string({ error: 'the Idempotency-Key header is required' })
-  .regex(/^[\x21-\x7e]{8,128}$/, 'must be 8 to 128 visible ASCII characters');
+  .check(z.regex(/^[\x21-\x7e]{8,128}$/, 'must be 8 to 128 visible ASCII characters'));
 
-export const adminOrdersQuerySchema = pageQuerySchema.extend({
+export const adminOrdersQuerySchema = z.extend(pageQuerySchema, {
   date: z.iso.date(),
-  status: z.enum(ORDER_STATUSES).optional(),
+  status: z.optional(z.enum(ORDER_STATUSES)),
 });
 
 /**
@@ -125,7 +141,7 @@ export const adminOrdersQuerySchema = pageQuerySchema.extend({
  * at most 15 integer digits and 6 decimals (as JavaScript prints the number), every sum stays
  * exact and in range; a value like 1e-200 would otherwise poison the rollup of its hour.
  */
-const metricValue = z.number().refine((value) => /^-?\d{1,15}(\.\d{1,6})?$/.test(String(value)), 'must have at most 15 integer digits and 6 decimals');
+const metricValue = z.number().check(z.refine((value) => /^-?\d{1,15}(\.\d{1,6})?$/.test(String(value)), 'must have at most 15 integer digits and 6 decimals'));
 
 const MAX_EVENTS_PER_REQUEST = 500;
 
@@ -134,16 +150,15 @@ export const postEventsSchema = z.strictObject({
     .array(
       z.strictObject({
         name: idSchema,
-        value: metricValue.default(1),
-        at: z.iso.datetime({ offset: true }).optional(),
-        productId: idSchema.optional(),
+        value: z._default(metricValue, 1),
+        at: z.optional(z.iso.datetime({ offset: true })),
+        productId: z.optional(idSchema),
       }),
     )
-    .min(1)
-    .max(MAX_EVENTS_PER_REQUEST),
+    .check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_REQUEST)),
 });
 
 export const metricRollupsQuerySchema = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: z.optional(z.iso.datetime({ offset: true })),
+  to: z.optional(z.iso.datetime({ offset: true })),
 });

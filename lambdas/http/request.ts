@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.ts';
 import { jsonNodes } from '../domain/json-nodes.ts';
 import { idSchema } from '../domain/schemas.ts';
@@ -16,21 +16,22 @@ export interface Caller {
   isAdmin: boolean;
 }
 
-function issuesToDetails(error: z.ZodError, prefix: string) {
+function issuesToDetails(error: z.core.$ZodError, prefix: string) {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,
   }));
 }
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
+export function validate<S extends z.core.$ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  // zod's function form takes any zod schema, of zod/mini (lambdas/domain/schemas.ts) or zod itself.
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new ValidationError(`Invalid ${where}`, issuesToDetails(parsed.error, where === 'body' ? '' : where));
   return parsed.data;
 }
 
 /** The JSON body, refused with 413/415/400 before any handler logic runs. */
-export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function jsonBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.output<S> {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
   const contentType = header(event, 'content-type');
@@ -72,7 +73,7 @@ export function pathId(event: HttpEvent, name: string): string {
   return validate(idSchema, event.pathParameters?.[name], name);
 }
 
-export function query<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function query<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.output<S> {
   const parameters = event.queryStringParameters ?? {};
   const problem = textProblem(parameters);
   if (problem) throw new ValidationError('Invalid query', [{ ...problem, path: `query.${problem.path}` }]);

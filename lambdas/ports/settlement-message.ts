@@ -1,6 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const line = { productId: z.string().min(1), quantity: z.number().int().positive() };
+// zod/mini sets no locale; the English of zod itself (the issues are only logged, never sent).
+z.config(z.locales.en());
+
+const line = { productId: z.string().check(z.minLength(1)), quantity: z.number().check(z.int(), z.positive()) };
 
 /**
  * What settlement needs of a PENDING order, copied by the outbox relay from the order's INSERT on
@@ -9,13 +12,13 @@ const line = { productId: z.string().min(1), quantity: z.number().int().positive
  * transaction's `status = PENDING` condition still decides whether the order settles.
  */
 export const pendingOrderCopySchema = z.object({
-  userId: z.string().min(1),
-  items: z.array(z.object(line)).min(1),
-  promotionCode: z.string().min(1).optional(),
-  paymentToken: z.string().min(1),
-  cartLines: z.array(z.object({ ...line, addedAt: z.string().min(1) })).optional(),
-  eventSeq: z.number().int().nonnegative(),
-  createdAt: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
+  items: z.array(z.object(line)).check(z.minLength(1)),
+  promotionCode: z.optional(z.string().check(z.minLength(1))),
+  paymentToken: z.string().check(z.minLength(1)),
+  cartLines: z.optional(z.array(z.object({ ...line, addedAt: z.string().check(z.minLength(1)) }))),
+  eventSeq: z.number().check(z.int(), z.nonnegative()),
+  createdAt: z.string().check(z.minLength(1)),
 });
 export type PendingOrderCopy = z.infer<typeof pendingOrderCopySchema>;
 
@@ -27,9 +30,9 @@ export type PendingOrderCopy = z.infer<typeof pendingOrderCopySchema>;
  * payment token instead; it is still accepted for them.
  */
 export const settlementMessageSchema = z.object({
-  orderId: z.string().min(1),
-  paymentToken: z.string().min(1).optional(),
+  orderId: z.string().check(z.minLength(1)),
+  paymentToken: z.optional(z.string().check(z.minLength(1))),
   // A copy that does not parse is dropped, never the message: the worker reads the order instead.
-  order: pendingOrderCopySchema.optional().catch(undefined),
+  order: z.catch(z.optional(pendingOrderCopySchema), undefined),
 });
 export type SettlementMessage = z.infer<typeof settlementMessageSchema>;

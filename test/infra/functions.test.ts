@@ -110,6 +110,16 @@ describe.each(functions)('$entry', (fn) => {
       expect(code().includes('Ungültige Eingabe'), 'bundle carries the German locale').toBe(false);
     });
 
+    it('carries zod’s functional API (zod/mini) only, never its classic API (decision 0015)', () => {
+      // The classic API's schema classes, by the names zod gives them; zod/mini's are ZodMini…, core's $Zod….
+      expect(/"Zod(?:Type|String|Object)"/.test(code()), 'bundle carries classic zod').toBe(false);
+    });
+
+    it('carries no jsonschema: ElectroDB’s model definitions are validated by the unit tests, not at each cold start (decision 0015)', () => {
+      // One of jsonschema's own messages; lib/bundling/jsonschema.cjs has none of them but the two it answers with.
+      expect(code().includes('does not meet minimum length'), 'bundle carries jsonschema').toBe(false);
+    });
+
     it('constructs only the entities its adapters use, never the service of all of them (issue 9: each costs init time)', () => {
       // lambdas/model/service.ts joins every entity, for the scripts; a function's adapters build their own.
       expect(ALL_ENTITIES).toBeGreaterThan(15);
