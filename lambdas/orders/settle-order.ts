@@ -5,6 +5,7 @@ import { decodeTime } from 'ulid';
 import { configuredPaymentProvider } from '../adapters/payment-provider.ts';
 import { config } from '../config.ts';
 import { Pace } from '../domain/pace.ts';
+import { StockSnapshots } from '../domain/stock-snapshots.ts';
 import { Turns } from '../domain/turns.ts';
 import { logger, metrics } from '../observability.ts';
 import { countRejectedOrders } from './order-metrics.ts';
@@ -15,6 +16,7 @@ import { settlementMessageSchema } from '../ports/settlement-message.ts';
 
 const ports: SettlementPorts = {
   ...settlementStores,
+  stockSnapshots: new StockSnapshots(),
   payments: configuredPaymentProvider(),
   now: () => new Date().toISOString(),
   settled: (outcome) => {

@@ -6,6 +6,7 @@ import {
   priceLines,
   rejectionEvents,
   type RejectionReason,
+  type StockBucket,
   stockWriteBudget,
   warehouseAllocations,
 } from '../domain/order-rules.ts';
@@ -175,6 +176,26 @@ async function emptyOrderedCart(order: Order, ports: SettlementPorts): Promise<v
   if (order.cartLines?.length) await ports.removeOrderedLines(order.userId, order.cartLines);
 }
 
+/**
+ * Where the order's units come from, bucket by bucket, spread by order id so that concurrent
+ * settlements of one product start at different buckets. Planned from this environment's recent
+ * stock reads when it has them all and they suffice (a stale plan loses its race at the
+ * transaction's conditions, and the products are then read again); otherwise, and always before an
+ * OUT_OF_STOCK, from a read of each product's stock.
+ */
+async function planStock(order: Order, maxWrites: number, ports: SettlementPorts) {
+  const productIds = [...new Set(order.items.map((line) => line.productId))];
+  const snapshots = ports.stockSnapshots;
+  const recent = snapshots ? productIds.map((id) => [id, snapshots.get(id)] as const) : [];
+  if (snapshots && recent.every(([, buckets]) => buckets !== undefined)) {
+    const planned = allocateStock(order.items, new Map(recent as Array<readonly [string, readonly StockBucket[]]>), maxWrites, order.orderId);
+    if (planned.ok) return planned;
+  }
+  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.stock(id)] as const)));
+  for (const [id, buckets] of stock) snapshots?.put(id, buckets);
+  return allocateStock(order.items, stock, maxWrites, order.orderId);
+}
+
 async function settleOnce(order: Order, paymentToken: string, ports: SettlementPorts): Promise<SettlementResult | Again> {
   const now = ports.now();
   const code = order.promotionCode;
@@ -189,9 +210,7 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
   if (!discount.ok) return reject(ports, order, discount.reason);
   const totals = orderTotals(priced.value.subtotalCents, discount.discountCents);
 
-  const stock = new Map(await Promise.all(productIds.map(async (id) => [id, await ports.stock(id)] as const)));
-  // Spread by order: concurrent settlements of one product start at different buckets.
-  const allocation = allocateStock(order.items, stock, stockWriteBudget(code !== undefined), order.orderId);
+  const allocation = await planStock(order, stockWriteBudget(code !== undefined), ports);
   if (!allocation.ok) return reject(ports, order, allocation.reason);
 
   const amountCents = totals.totalCents;
@@ -212,9 +231,11 @@ async function settleOnce(order: Order, paymentToken: string, ports: SettlementP
     events: confirmationEvents(order.eventSeq, warehouseAllocations(allocation.value), { reference: payment.reference, amountCents }, { ...totals, ...promotionCode }),
     now,
   });
+  if (result === 'committed') ports.stockSnapshots?.take(allocation.value);
   if (result === 'stock-changed') {
     // Another order took the stock between our read and our write: re-plan from fresh stock;
     // if it no longer suffices the next pass rejects OUT_OF_STOCK. Release the hold meanwhile.
+    ports.stockSnapshots?.forget(productIds);
     await ports.payments.void(payment.reference);
     return AGAIN;
   }

@@ -19,6 +19,7 @@ import type { OrderedLinesRemoval } from './carts.ts';
 import type { ProductBatch, StockLevels } from './catalog.ts';
 import type { PromotionLookup } from './promotions.ts';
 import type { PendingOrderCopy } from './settlement-message.ts';
+import type { StockSnapshots } from '../domain/stock-snapshots.ts';
 
 /** A PENDING order as placement records it, with everything settlement will need. */
 export interface NewOrder {
@@ -120,6 +121,8 @@ export interface SettlementPorts extends SettlementLedger, ProductBatch, StockLe
   now(): string;
   /** Waits between re-plans after a lost race on stock; domain/retry.ts's timer unless a test gives its own. */
   wait?: (ms: number) => Promise<void>;
+  /** This environment's recent stock reads (domain/stock-snapshots.ts); without them every plan reads the stock. */
+  stockSnapshots?: Pick<StockSnapshots, 'get' | 'put' | 'take' | 'forget'>;
 }
 
 /** The backstop's ports. */

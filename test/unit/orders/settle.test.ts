@@ -6,6 +6,7 @@ import type { Product } from '../../../lambdas/domain/catalog.ts';
 import type { Order } from '../../../lambdas/domain/order-rules.ts';
 import type { Promotion } from '../../../lambdas/domain/promotions.ts';
 import { OrderNotFoundError, settleOrder } from '../../../lambdas/orders/settle.ts';
+import { StockSnapshots } from '../../../lambdas/domain/stock-snapshots.ts';
 import type { SettlementPorts } from '../../../lambdas/ports/orders.ts';
 
 interface FakePromotion {
@@ -369,5 +370,72 @@ describe('settleOrder from the cart', () => {
     await expect(settle()).resolves.toBe('rejected');
     await expect(settle()).resolves.toBe('already-settled');
     expect([...state.cart.keys()].sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('settleOrder with this environment\'s stock snapshots', () => {
+  const withSnapshots = (stock: Record<string, StockBucket[]>) => {
+    const store = fakeStore({ order: pendingOrder([{ productId: 'p', quantity: 1 }], { orderId: 'A' }), prices: { p: 100 }, stock });
+    const clock = { now: 0 };
+    const snapshots = new StockSnapshots(2_000, () => clock.now);
+    let stockReads = 0;
+    const ports: SettlementPorts = {
+      ...store.ports,
+      stock: async (id) => {
+        stockReads++;
+        return store.ports.stock(id);
+      },
+      stockSnapshots: snapshots,
+    };
+    const next = (orderId: string, quantity: number) => {
+      store.state.order = pendingOrder([{ productId: 'p', quantity }], { orderId });
+      return settleOrder({ orderId, paymentToken: 'tok_ok' }, ports);
+    };
+    return { ...store, clock, snapshots, next, reads: () => stockReads };
+  };
+  const units = (stock: StockBucket[]) => Object.fromEntries(stock.map((w) => [w.warehouseId, w.available]));
+
+  it('plans the next orders from the snapshot, without reading the stock, and the snapshot keeps what they took', async () => {
+    const { state, next, reads, snapshots } = withSnapshots({ p: [{ warehouseId: 'w1', available: 5 }] });
+    expect(await next('A', 1)).toBe('confirmed');
+    expect(reads()).toBe(1);
+    expect(await next('B', 2)).toBe('confirmed');
+    expect(await next('C', 1)).toBe('confirmed');
+    expect(reads()).toBe(1);
+    expect(units(state.stock['p']!)).toEqual({ w1: 1 });
+    expect(snapshots.get('p')).toEqual([{ warehouseId: 'w1', available: 1 }]);
+  });
+
+  it('reads the stock again once the snapshot is older than its maximum age', async () => {
+    const { next, reads, clock } = withSnapshots({ p: [{ warehouseId: 'w1', available: 5 }] });
+    await next('A', 1);
+    clock.now = 2_001;
+    expect(await next('B', 1)).toBe('confirmed');
+    expect(reads()).toBe(2);
+  });
+
+  it('a stale plan loses its race at the transaction: the stock is read again and the order settles from what is there', async () => {
+    const { state, next, reads } = withSnapshots({ p: [{ warehouseId: 'w1', available: 5 }, { warehouseId: 'w2', available: 3 }] });
+    expect(await next('A', 1)).toBe('confirmed');
+    // Another environment empties w1, which this one's snapshot still shows with 4 units.
+    state.stock['p']!.find((w) => w.warehouseId === 'w1')!.available = 0;
+    expect(await next('B', 2)).toBe('confirmed');
+    expect(reads()).toBe(2);
+    expect(state.voided).toHaveLength(1);
+    expect(units(state.stock['p']!)).toEqual({ w1: 0, w2: 1 });
+  });
+
+  it('never rejects OUT_OF_STOCK from a snapshot: a plan the snapshot cannot make is made from a fresh read', async () => {
+    const { state, next, reads } = withSnapshots({ p: [{ warehouseId: 'w1', available: 2 }] });
+    expect(await next('A', 2)).toBe('confirmed');
+    // Restocked meanwhile; the snapshot says 0.
+    state.stock['p']![0]!.available = 10;
+    expect(await next('B', 3)).toBe('confirmed');
+    expect(reads()).toBe(2);
+    expect(units(state.stock['p']!)).toEqual({ w1: 7 });
+    // And a true shortage is still found on the fresh read.
+    state.stock['p']![0]!.available = 1;
+    expect(await next('C', 5)).toBe('rejected');
+    expect(state.order.rejectionReason).toBe('OUT_OF_STOCK');
   });
 });
