@@ -23,7 +23,7 @@ import { WishlistItem } from './wishlist-item.ts';
 /**
  * Every entity of the single table, for the scripts (backfill, rebuild) that span them all. Functions
  * never import it: each adapter builds a service over the entities its transactions and collections
- * use, so a function constructs only those (each costs init time: ElectroDB validates its model).
+ * use, so a function constructs only those (each costs init time: ElectroDB parses its model; the bundles skip its validation, decision 0015).
  */
 export const commerce = new Service(
   {
