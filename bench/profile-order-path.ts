@@ -158,7 +158,7 @@ const tap = new CallTap();
 const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false, visibilityTimeoutSeconds: 20 });
 gatewayPort = Number(new URL(sandbox.url).port);
 dynamodbPort = Number(new URL(sandbox.endpoints.dynamodb).port);
-const raw = await RawTable.copyOf(sandbox.endpoints.dynamodb, sandbox.tableName);
+const raw = RawTable.on(sandbox.endpoints.dynamodb, sandbox.tableName);
 try {
   const shop = await Shop.open(sandbox);
   await shop.product('first', { w1: 1 });

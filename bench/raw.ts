@@ -1,36 +1,18 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItemsInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItemsInput } from '@aws-sdk/client-dynamodb';
 import { pooled } from './shop.ts';
 
 /**
  * The raw baselines of SPEC §7, on the same DynamoDB Local as the sandbox, straight from this
- * process (no gateway, function or proxy in between): a copy of the table (same keys, GSIs and
- * stream, nobody reading it) receives transactions of the shape the functions sent — captured by
- * the bench from a real order — on fresh keys.
+ * process (no gateway, function or proxy in between): the sandbox's own table receives
+ * transactions of the shape the functions sent — captured by the bench from a real order — on
+ * fresh keys. (A copy of the table, or a fresh one, was measured colder and slower than the table
+ * the functions keep warm: docs/performance.md.)
  */
 export class RawTable {
   private constructor(
     private readonly client: DynamoDBClient,
     readonly name: string,
   ) {}
-
-  static async copyOf(endpoint: string, tableName: string): Promise<RawTable> {
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const name = `${tableName}-bench-raw-${Date.now().toString(36)}`;
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        KeySchema: Table!.KeySchema,
-        AttributeDefinitions: Table!.AttributeDefinitions,
-        BillingMode: 'PAY_PER_REQUEST',
-        ...(Table!.GlobalSecondaryIndexes?.length
-          ? { GlobalSecondaryIndexes: Table!.GlobalSecondaryIndexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
-          : {}),
-        ...(Table!.StreamSpecification ? { StreamSpecification: Table!.StreamSpecification } : {}),
-      }),
-    );
-    return new RawTable(client, name);
-  }
 
   /**
    * The sandbox's own table, as warm as the functions keep it (DynamoDB Local is faster on a table it

@@ -115,7 +115,7 @@ watch.listen(({ record, at }) => {
   if (id && (status === 'CONFIRMED' || status === 'REJECTED') && !terminal.has(id)) terminal.set(id, at);
 });
 await watch.start();
-const raw = await RawTable.copyOf(sandbox.endpoints.dynamodb, sandbox.tableName);
+const raw = RawTable.on(sandbox.endpoints.dynamodb, sandbox.tableName);
 try {
   await shop.product('first', { w1: 1 });
   const products = await pooled(Array.from({ length: 20 }, (_, i) => i), 2, (i) => shop.product(`p${i}`, { w1: 1_000_000 }));
