@@ -19,7 +19,9 @@ import { StreamWatch } from './stream-watch.ts';
  * duration by function and operation, CPU of this process (all worker threads) and of DynamoDB
  * Local, and this process's main-thread event-loop delay; then the raw baseline of bench/raw.ts.
  * `tsx bench/settle-profile.ts [orders] [concurrency] [rounds]`; PROFILE_HOT=1 adds the hot-product
- * scenario (200 orders at 100 buyers, 20 products then one), PROFILE_RAW_FIRST=1 runs the raw
+ * scenario (200 orders at 100 buyers, 20 products then one), PROFILE_BACKLOG=1 (or `alone`, with the
+ * relay and projections held) drains a backlog queued with settlement held, PROFILE_SETTLEMENT_RATE=n
+ * sets SETTLEMENT_RATE_PER_WORKER, PROFILE_RAW_FIRST=1 runs the raw
  * baseline twice before any burst too (DynamoDB Local's JIT warms up over the first bursts).
  */
 const orders = Number(process.argv[2] ?? 150);
@@ -103,7 +105,9 @@ function threadCpuSince(before: Map<string, number>): string {
 
 const tap = new CallTap();
 console.log(`load average at start ${loadAverage()}`);
-const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false, visibilityTimeoutSeconds: 20 });
+// PROFILE_SETTLEMENT_RATE=n overrides SETTLEMENT_RATE_PER_WORKER (22): what settlement does without the rule's cap.
+const rate = process.env.PROFILE_SETTLEMENT_RATE;
+const sandbox = await startSandbox({ port: 0, inMemory: true, logs: process.env.BENCH_LOGS === '1', scheduleTimers: false, visibilityTimeoutSeconds: 20, ...(rate ? { env: { SETTLEMENT_RATE_PER_WORKER: rate } } : {}) });
 const shop = await Shop.open(sandbox);
 const watch = new StreamWatch(sandbox.endpoints.dynamodb, sandbox.tableName);
 const terminal = new Map<string, number>();
