@@ -35,12 +35,13 @@ export class RawTable {
   }
 
   /**
-   * `count` transactions of the captured one's shape at `concurrency`: as many actions, each a
+   * `count` transactions of the captured ones' shapes (in turn) at `concurrency`: as many actions, each a
    * conditional Put of a fresh item as large as what the action wrote (an Update or ConditionCheck
    * becomes its key plus its values). Resolves with transactions per second.
    */
-  async throughput(captured: TransactWriteItemsInput, count: number, concurrency: number): Promise<number> {
-    const inputs = Array.from({ length: count }, () => this.fresh(captured, true));
+  async throughput(captured: TransactWriteItemsInput | readonly TransactWriteItemsInput[], count: number, concurrency: number): Promise<number> {
+    const shapes = Array.isArray(captured) ? captured : [captured as TransactWriteItemsInput];
+    const inputs = Array.from({ length: count }, (_, i) => this.fresh(shapes[i % shapes.length]!, true));
     const t0 = performance.now();
     await pooled(inputs, concurrency, (input) => this.client.send(new TransactWriteItemsCommand(input)));
     return count / ((performance.now() - t0) / 1000);
