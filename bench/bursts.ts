@@ -97,6 +97,7 @@ export async function backlog(
   const orderIds: string[] = [];
   sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, false);
   let started = 0;
+  let queueEmptyAt = 0;
   try {
     // A receive already long-polling when the mapping was disabled may still deliver: let it end first.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -117,10 +118,19 @@ export async function backlog(
     }
     started = performance.now();
     sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, true);
-    const stopTicker = ticker(3_000, () => progress(`  ${options.label}: ${orderIds.filter((id) => outcomes.has(id)).length}/${count} ended`));
+    const inQueue = () => {
+      const queue = queued();
+      return (queue?.visible ?? 0) + (queue?.inFlight ?? 0) + (queue?.delayed ?? 0);
+    };
+    const stopTicker = ticker(3_000, () => progress(`  ${options.label}: ${orderIds.filter((id) => outcomes.has(id)).length}/${count} ended, ${inQueue()} messages left in the queue`));
     try {
       const deadline = started + 60_000 + count * 100;
-      while (orderIds.some((id) => !outcomes.has(id)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      while ((orderIds.some((id) => !outcomes.has(id)) || queueEmptyAt === 0) && performance.now() < deadline) {
+        // The queue is empty once every message was settled and deleted: settlement's own end, seen
+        // without the stream (a second clock on the same drain).
+        if (queueEmptyAt === 0 && inQueue() === 0) queueEmptyAt = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     } finally {
       stopTicker();
     }
@@ -130,5 +140,10 @@ export async function backlog(
   }
   const ended = orderIds.filter((id) => outcomes.has(id));
   const lastEnd = Math.max(...ended.map((id) => outcomes.get(id)!.at));
-  return { perSecond: ended.length / ((lastEnd - started) / 1000), missing: count - ended.length };
+  return {
+    perSecond: ended.length / ((lastEnd - started) / 1000),
+    /** Orders per second until the order queue held no message any more (0 if it never emptied in time). */
+    queuePerSecond: queueEmptyAt ? count / ((queueEmptyAt - started) / 1000) : 0,
+    missing: count - ended.length,
+  };
 }

@@ -78,6 +78,8 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
       settledPerSecond: [] as number[],
       drainedPerSecond: [] as number[],
       drainedAlonePerSecond: [] as number[],
+      queuePerSecond: [] as number[],
+      queueAlonePerSecond: [] as number[],
       rawPerSecond: [] as number[],
       units: [] as number[],
     };
@@ -118,6 +120,8 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
         const label = `backlog ${tag}, downstream ${downstream}`;
         const drained = await backlog(sandbox, shop, outcomes, customers, options.orders, options.concurrency, (i) => linesFor(i, products), { label, downstream });
         (downstream === 'held' ? rows.drainedAlonePerSecond : rows.drainedPerSecond).push(drained.perSecond);
+        (downstream === 'held' ? rows.queueAlonePerSecond : rows.queuePerSecond).push(drained.queuePerSecond);
+        progress(`  ${label}: ${drained.perSecond.toFixed(1)} orders/s to the last terminal on the stream, ${drained.queuePerSecond.toFixed(1)}/s to an empty order queue`);
         if (drained.missing) notes.push(`${label}: ${drained.missing} backlog orders not terminal in time`);
         await settle(sandbox, 300_000);
       }
@@ -179,7 +183,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
         baseline: { name: `raw TransactWriteItems/s of the settlements' shapes (${shapes}) at ${options.concurrency}`, value: summarize(rows.rawPerSecond) },
         ratio: ratios(rows.drainedAlonePerSecond, rows.rawPerSecond),
         budget: { on: 'ratio', direction: 'at least', limit: 0.5 },
-        note: `settlement enabled with every order queued, to the last order terminal; relay and projections held meanwhile${backlogNotes('held')}`,
+        note: `settlement enabled with every order queued, to the last order terminal on the table's stream; relay and projections held meanwhile; to an empty order queue: ${summarize(rows.queueAlonePerSecond).median.toFixed(1)} [${summarize(rows.queueAlonePerSecond).min.toFixed(1)}–${summarize(rows.queueAlonePerSecond).max.toFixed(1)}]/s${backlogNotes('held')}`,
       },
       {
         section: 'order path',
@@ -188,7 +192,7 @@ export async function orderPath(sandbox: Sandbox, tap: CallTap, options: OrderPa
         value: summarize(rows.drainedPerSecond),
         baseline: { name: `raw TransactWriteItems/s of the settlements' shapes (${shapes}) at ${options.concurrency}`, value: summarize(rows.rawPerSecond) },
         ratio: ratios(rows.drainedPerSecond, rows.rawPerSecond),
-        note: `the same, with events, notifications and projections writing to the same DynamoDB Local meanwhile${backlogNotes('running')}`,
+        note: `the same, with events, notifications and projections writing to the same DynamoDB Local meanwhile; to an empty order queue: ${summarize(rows.queuePerSecond).median.toFixed(1)}/s${backlogNotes('running')}`,
       },
       {
         section: 'order path',
