@@ -67,9 +67,14 @@ export async function burst(shop: Shop, outcomes: Map<string, Outcome>, customer
 }
 
 /** The settlement function whose SQS mapping the backlog scenario holds (its logical id's prefix). */
-const SETTLEMENT_FUNCTION = 'OrderPipelineSettleOrder';
+export const SETTLEMENT_FUNCTION = 'OrderPipelineSettleOrder';
 /** The stream consumers downstream of settlement: the outbox relay (events, then notifications) and the projections. */
-const DOWNSTREAM_FUNCTIONS = ['OrderPipelineRelayPlacedOrders', 'ProjectionsProjectOrders', 'ProjectionsProjectMetrics'];
+export const DOWNSTREAM_FUNCTIONS = ['OrderPipelineRelayPlacedOrders', 'ProjectionsProjectOrders', 'ProjectionsProjectMetrics'];
+
+/** The order queue's depth: what settlement's mapping consumes. */
+export function orderQueue(sandbox: Sandbox) {
+  return sandbox.queueDepths().find((queue) => queue.logicalId.startsWith('OrderPipelineOrderQueue'));
+}
 
 /**
  * Settlement draining a backlog (SPEC §7 "settled orders/s"): with SettleOrder's event source mapping
@@ -90,7 +95,7 @@ export async function backlog(
   lines: (i: number) => Line[],
   options: { readonly label: string; readonly downstream: 'held' | 'running' },
 ) {
-  const queued = () => sandbox.queueDepths().find((queue) => queue.logicalId.startsWith('OrderPipelineOrderQueue'));
+  const queued = () => orderQueue(sandbox);
   const holdDownstream = (held: boolean) => {
     for (const fn of DOWNSTREAM_FUNCTIONS) sandbox.setMappingsEnabled(fn, !held);
   };
@@ -99,8 +104,6 @@ export async function backlog(
   let started = 0;
   let queueEmptyAt = 0;
   try {
-    // A receive already long-polling when the mapping was disabled may still deliver: let it end first.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await pooled(
       Array.from({ length: count }, (_, i) => i),
       concurrency,

@@ -3,6 +3,7 @@ import type { ClientRequest } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSandbox } from '../sandbox/index.ts';
+import { DOWNSTREAM_FUNCTIONS, orderQueue, SETTLEMENT_FUNCTION } from './bursts.ts';
 import { CallTap } from './call-tap.ts';
 import { RawTable } from './raw.ts';
 import { pooled, Shop, type Line, type Placement } from './shop.ts';
@@ -131,20 +132,18 @@ try {
 
   /** PROFILE_BACKLOG=1: settlement held while the orders are placed and queued; the round's clock starts at release. */
   const holdSettlement = async (place: () => Promise<Placement[]>) => {
-    sandbox.setMappingsEnabled('OrderPipelineSettleOrder', false);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, false);
     const placed = await place();
-    const queue = () => sandbox.queueDepths().find((q) => q.logicalId.startsWith('OrderPipelineOrderQueue'))?.visible ?? 0;
-    while (queue() < orders) await new Promise((resolve) => setTimeout(resolve, 100));
-    const downstream = ['OrderPipelineRelayPlacedOrders', 'ProjectionsProjectOrders', 'ProjectionsProjectMetrics'];
+    while ((orderQueue(sandbox)?.visible ?? 0) < orders) await new Promise((resolve) => setTimeout(resolve, 100));
     const alone = process.env.PROFILE_BACKLOG === 'alone';
-    if (alone) for (const fn of downstream) sandbox.setMappingsEnabled(fn, false);
+    if (alone) for (const fn of DOWNSTREAM_FUNCTIONS) sandbox.setMappingsEnabled(fn, false);
+    // Let a batch the relay or a projection is handling end before the clock starts.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     return {
       placed,
-      release: () => sandbox.setMappingsEnabled('OrderPipelineSettleOrder', true),
+      release: () => sandbox.setMappingsEnabled(SETTLEMENT_FUNCTION, true),
       resume: () => {
-        if (alone) for (const fn of downstream) sandbox.setMappingsEnabled(fn, true);
+        if (alone) for (const fn of DOWNSTREAM_FUNCTIONS) sandbox.setMappingsEnabled(fn, true);
       },
     };
   };

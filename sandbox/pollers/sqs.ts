@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { FunctionInvoker } from '../function-registry.ts';
 import type { InvocationOutcome } from '../functions/protocol.ts';
@@ -42,8 +42,10 @@ export class SqsPoller {
   }
 
   /**
-   * Lambda's `UpdateEventSourceMapping --enabled`: a disabled mapping receives nothing (a batch in
-   * flight finishes), its messages wait in the queue; enabled again, its pollers receive at once.
+   * Lambda's `UpdateEventSourceMapping --enabled`: a disabled mapping delivers nothing from then on
+   * (an invocation already running finishes; what a receive in flight returns goes back to the queue,
+   * visible at once, one receive count more), its messages wait in the queue; enabled again, its
+   * pollers receive at once.
    */
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
@@ -69,7 +71,8 @@ export class SqsPoller {
       }
       try {
         const messages = await this.collectBatch();
-        if (messages.length > 0) await this.deliver(messages);
+        // A receive still long-polling when the mapping was disabled hands its messages back at once.
+        if (messages.length > 0) await (this.enabled ? this.deliver(messages) : this.handBack(messages));
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.options.log.warn(this.options.mapping.logicalId, `Polling ${this.options.queue.url} failed: ${String(error)}`);
@@ -116,6 +119,13 @@ export class SqsPoller {
     const outcome = await functions.invoke(mapping.functionLogicalId, { Records: matching });
     if (this.abort.signal.aborted) return;
     await this.delete(succeededRecords(outcome, matching, mapping.reportBatchItemFailures));
+  }
+
+  private async handBack(messages: readonly Message[]): Promise<void> {
+    for (let index = 0; index < messages.length; index += 10) {
+      const entries = messages.slice(index, index + 10).map((message, entry) => ({ Id: String(entry), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 }));
+      await this.options.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queue.url, Entries: entries }));
+    }
   }
 
   private async delete(records: readonly SQSRecord[]): Promise<void> {
