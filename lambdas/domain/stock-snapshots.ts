@@ -11,7 +11,7 @@ import type { BucketAllocation, StockBucket } from './order-rules.ts';
 /** Long enough to spare most reads at a few settlements a second per product, short enough that restocking shows soon. */
 export const STOCK_SNAPSHOT_MAX_AGE_MS = 2_000;
 /** Products remembered at most; the oldest read is dropped first. */
-const MAX_PRODUCTS = 500;
+export const STOCK_SNAPSHOT_MAX_PRODUCTS = 500;
 
 export class StockSnapshots {
   private readonly snapshots = new Map<string, { readAt: number; buckets: StockBucket[] }>();
@@ -36,7 +36,7 @@ export class StockSnapshots {
   put(productId: string, buckets: readonly StockBucket[]): void {
     this.snapshots.delete(productId);
     this.snapshots.set(productId, { readAt: this.now(), buckets: buckets.map((bucket) => ({ ...bucket })) });
-    if (this.snapshots.size > MAX_PRODUCTS) this.snapshots.delete(this.snapshots.keys().next().value!);
+    if (this.snapshots.size > STOCK_SNAPSHOT_MAX_PRODUCTS) this.snapshots.delete(this.snapshots.keys().next().value!);
   }
 
   /** A committed confirmation took these units: the snapshots hold that much less. */
