@@ -207,8 +207,8 @@ async function start(options: SandboxOptions, running: Running): Promise<Sandbox
     log,
   }));
   eventSources.start();
-  const sweeper = (running.sweeper = new TtlSweeper(dynamodb, tables, ttlDeletions, log));
-  sweeper.start();
+  const sweeper = (running.sweeper = new TtlSweeper(dynamodb, tables, ttlDeletions, log, { client: streams, arns: streamArns }));
+  await sweeper.start();
   const schedules = (running.schedules = new Schedules(readSchedules(template, resolver, functionSpecs), functions, log));
   if (options.scheduleTimers ?? true) schedules.start();
 

@@ -1,13 +1,16 @@
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  GetItemCommand,
   ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { SandboxLog } from './logs.ts';
 import { imageToJson, keyFingerprint } from './pollers/stream-records.ts';
 import type { TtlDeletions } from './ttl-deletions.ts';
+import { TtlIndex } from './ttl-index.ts';
 import type { TableSpec } from './topology/storage.ts';
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -19,7 +22,10 @@ const CONCURRENT_DELETES = 10;
  * Emulates DynamoDB's background TTL process (DynamoDB Local's own TTL deletes silently, without
  * stream records): every 30 s, and on demand, items whose TTL attribute is a number of epoch seconds
  * at or before now are deleted — only if still expired — and announced to the stream pollers as TTL
- * deletions. The Scan is what DynamoDB does internally; the application itself never scans.
+ * deletions. Which items carry a TTL is known from the table's stream (`TtlIndex`: one Scan at
+ * start for what was there before, then the stream), so a sweep costs what expires, not the
+ * table's size; a table without a stream of new images is scanned at each sweep instead. The
+ * application itself never scans.
  */
 export class TtlSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -27,14 +33,38 @@ export class TtlSweeper {
   private sweeping = 0;
   private lastEndedAt = 0;
 
+  /** The index of each table whose stream carries new images, by logical id. */
+  private readonly indexes = new Map<string, TtlIndex>();
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: readonly TableSpec[],
     private readonly deletions: TtlDeletions,
     private readonly log: SandboxLog,
-  ) {}
+    streams?: { readonly client: DynamoDBStreamsClient; readonly arns: Readonly<Record<string, string>> },
+  ) {
+    for (const table of tables) {
+      const arn = streams?.arns[table.logicalId];
+      if (table.ttlAttribute && arn && table.streamViewType?.startsWith('NEW_')) {
+        this.indexes.set(table.logicalId, new TtlIndex(streams!.client, arn, table.ttlAttribute, log));
+      }
+    }
+  }
 
-  start(): void {
+  /**
+   * Starts following the tables' streams, then seeds each index with one Scan (the first sweep
+   * waits for it); resolves once the streams are followed, without waiting for the Scans.
+   */
+  async start(): Promise<void> {
+    await Promise.all([...this.indexes.values()].map((index) => index.start()));
+    this.current = Promise.all(
+      this.tables.filter((table) => this.indexes.has(table.logicalId)).map((table) => this.scan(table, (key, item) => this.indexes.get(table.logicalId)!.set(key, item), 'attribute_exists')),
+    )
+      .then(() => 0)
+      .catch((error: unknown) => {
+        this.log.warn('ttl-sweeper', `Seeding the TTL index failed: ${String(error)}`);
+        return 0;
+      });
     this.timer = setInterval(() => {
       void this.sweep().catch((error: unknown) => this.log.warn('ttl-sweeper', `Sweep failed: ${String(error)}`));
     }, SWEEP_INTERVAL_MS);
@@ -66,6 +96,7 @@ export class TtlSweeper {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.current.catch(() => 0);
+    await Promise.all([...this.indexes.values()].map((index) => index.stop()));
   }
 
   private async sweepAll(): Promise<number> {
@@ -75,35 +106,59 @@ export class TtlSweeper {
 
   private async sweepTable(table: TableSpec): Promise<number> {
     const now = Math.floor(Date.now() / 1000);
+    const oldest = now - MAX_AGE_SECONDS;
+    const index = this.indexes.get(table.logicalId);
+    if (!index) {
+      const keys: Record<string, AttributeValue>[] = [];
+      await this.scan(table, (key) => keys.push(key), 'due', now);
+      return this.expireAll(table, keys, now);
+    }
+    const due = await index.due(oldest, now);
+    return this.expireAll(table, due.map(({ key }) => key), now, index);
+  }
+
+  private async expireAll(table: TableSpec, keys: readonly Record<string, AttributeValue>[], now: number, index?: TtlIndex): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < keys.length; start += CONCURRENT_DELETES) {
+      const outcomes = await Promise.all(keys.slice(start, start + CONCURRENT_DELETES).map((key) => this.expire(table, key, now, index)));
+      deleted += outcomes.filter(Boolean).length;
+    }
+    return deleted;
+  }
+
+  /** Every item with the TTL attribute (`attribute_exists`), or every item due now (`due`), page by page. */
+  private async scan(
+    table: TableSpec,
+    found: (key: Record<string, AttributeValue>, item: Record<string, AttributeValue>) => void,
+    which: 'attribute_exists' | 'due',
+    now = 0,
+  ): Promise<void> {
     const keyNames = table.keySchema.map((key) => key.AttributeName!);
     const names = Object.fromEntries([...keyNames, table.ttlAttribute!].map((name, index) => [`#a${index}`, name]));
     const ttlName = `#a${keyNames.length}`;
-    const values = { ':now': { N: String(now) }, ':oldest': { N: String(now - MAX_AGE_SECONDS) } };
-    let deleted = 0;
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({
           TableName: table.name,
           ProjectionExpression: Object.keys(names).join(', '),
-          FilterExpression: `${ttlName} BETWEEN :oldest AND :now`,
+          ...(which === 'due'
+            ? {
+                FilterExpression: `${ttlName} BETWEEN :oldest AND :now`,
+                ExpressionAttributeValues: { ':now': { N: String(now) }, ':oldest': { N: String(now - MAX_AGE_SECONDS) } },
+              }
+            : { FilterExpression: `attribute_exists(${ttlName})` }),
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
           ExclusiveStartKey: startKey,
         }),
       );
-      const keys = (page.Items ?? []).map((item) => Object.fromEntries(keyNames.map((name) => [name, item[name]!])));
-      for (let index = 0; index < keys.length; index += CONCURRENT_DELETES) {
-        const outcomes = await Promise.all(keys.slice(index, index + CONCURRENT_DELETES).map((key) => this.expire(table, key, now)));
-        deleted += outcomes.filter(Boolean).length;
-      }
+      for (const item of page.Items ?? []) found(Object.fromEntries(keyNames.map((name) => [name, item[name]!])), item);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return deleted;
   }
 
   /** Deletes one item if it is still expired; false when it changed meanwhile. */
-  private async expire(table: TableSpec, key: Record<string, AttributeValue>, now: number): Promise<boolean> {
+  private async expire(table: TableSpec, key: Record<string, AttributeValue>, now: number, index?: TtlIndex): Promise<boolean> {
     const fingerprint = keyFingerprint(imageToJson(key));
     this.deletions.expect(table.logicalId, fingerprint);
     try {
@@ -119,8 +174,15 @@ export class TtlSweeper {
       return true;
     } catch (error) {
       this.deletions.cancel(table.logicalId, fingerprint);
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Changed or gone since the index saw it: the index learns its TTL as it is now.
+      if (index) {
+        const { Item } = await this.client.send(
+          new GetItemCommand({ TableName: table.name, Key: key, ConsistentRead: true, ProjectionExpression: '#ttl', ExpressionAttributeNames: { '#ttl': table.ttlAttribute! } }),
+        );
+        index.set(key, Item);
+      }
+      return false;
     }
   }
 }
