@@ -1,7 +1,10 @@
 import {
   DescribeStreamCommand,
+  ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  ResourceNotFoundException,
+  TrimmedDataAccessException,
   type _Record,
   type DynamoDBStreamsClient,
   type Shard,
@@ -35,6 +38,10 @@ export class TtlIndex {
   private readonly entries = new Map<string, TtlEntry>();
   /** Next iterator of each shard being read; null once a closed shard is read to its end. */
   private readonly iterators = new Map<string, string | null>();
+  /** The last record read of each shard: where reading goes on when an iterator has to be renewed. */
+  private readonly lastSequence = new Map<string, string>();
+  /** Records may have been missed (the stream lost them before they were read): the next sweep scans again. */
+  private missed = false;
   private readonly pause = new Pause();
   private reading: Promise<void> = Promise.resolve();
   private loop: Promise<void> | undefined;
@@ -75,6 +82,13 @@ export class TtlIndex {
     return this.entries.size;
   }
 
+  /** Whether records were missed since the last call: the caller then seeds the index again with a Scan. */
+  takeMissed(): boolean {
+    const missed = this.missed;
+    this.missed = false;
+    return missed;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.pause.wakeAll();
@@ -105,13 +119,42 @@ export class TtlIndex {
     for (const [shardId, start] of this.iterators) {
       let iterator = start;
       while (iterator) {
-        const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        for (const record of page.Records ?? []) this.apply(record);
+        let page;
+        try {
+          page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        } catch (error) {
+          iterator = await this.renewed(shardId, error);
+          this.iterators.set(shardId, iterator);
+          continue;
+        }
+        for (const record of page.Records ?? []) {
+          this.apply(record);
+          if (record.dynamodb?.SequenceNumber) this.lastSequence.set(shardId, record.dynamodb.SequenceNumber);
+        }
         iterator = page.NextShardIterator ?? null;
         this.iterators.set(shardId, iterator);
         if (!page.Records?.length) break;
       }
     }
+  }
+
+  /**
+   * DynamoDB Local now and then answers an iterator with ExpiredIterator or TrimmedDataAccess: reading
+   * goes on after the last record read. Where that is not known, or records were trimmed unread, it
+   * goes on from LATEST and the next sweep seeds the index again. A shard that is gone is done.
+   */
+  private async renewed(shardId: string, error: unknown): Promise<string | null> {
+    if (error instanceof ResourceNotFoundException) return null;
+    if (!(error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException)) throw error;
+    const after = this.lastSequence.get(shardId);
+    if (after && error instanceof ExpiredIteratorException) {
+      const { ShardIterator } = await this.streams.send(
+        new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
+      );
+      return ShardIterator ?? null;
+    }
+    this.missed = true;
+    return this.iterator(shardId, 'LATEST');
   }
 
   private apply(record: _Record): void {

@@ -113,7 +113,12 @@ export class TtlSweeper {
       await this.scan(table, (key) => keys.push(key), 'due', now);
       return this.expireAll(table, keys, now);
     }
-    const due = await index.due(oldest, now);
+    let due = await index.due(oldest, now);
+    if (index.takeMissed()) {
+      this.log.warn('ttl-sweeper', `Records of ${table.name}'s stream were lost unread: scanning the table again`);
+      await this.scan(table, (key, item) => index.set(key, item), 'attribute_exists');
+      due = await index.due(oldest, now);
+    }
     return this.expireAll(table, due.map(({ key }) => key), now, index);
   }
 
