@@ -82,6 +82,11 @@ export class TtlIndex {
     return this.entries.size;
   }
 
+  /** What the index holds may be incomplete (a seeding Scan failed): the next sweep seeds it again. */
+  markMissed(): void {
+    this.missed = true;
+  }
+
   /** Whether records were missed since the last call: the caller then seeds the index again with a Scan. */
   takeMissed(): boolean {
     const missed = this.missed;

@@ -57,14 +57,16 @@ export class TtlSweeper {
    */
   async start(): Promise<void> {
     await Promise.all([...this.indexes.values()].map((index) => index.start()));
-    this.current = Promise.all(
-      this.tables.filter((table) => this.indexes.has(table.logicalId)).map((table) => this.scan(table, (key, item) => this.indexes.get(table.logicalId)!.set(key, item), 'attribute_exists')),
-    )
-      .then(() => 0)
-      .catch((error: unknown) => {
-        this.log.warn('ttl-sweeper', `Seeding the TTL index failed: ${String(error)}`);
-        return 0;
+    const seeds = this.tables.flatMap((table) => {
+      const index = this.indexes.get(table.logicalId);
+      if (!index) return [];
+      return this.scan(table, (key, item) => index.set(key, item), 'attribute_exists').catch((error: unknown) => {
+        // The next sweep seeds it again.
+        this.log.warn('ttl-sweeper', `Seeding the TTL index of ${table.name} failed: ${String(error)}`);
+        index.markMissed();
       });
+    });
+    this.current = Promise.all(seeds).then(() => 0);
     this.timer = setInterval(() => {
       void this.sweep().catch((error: unknown) => this.log.warn('ttl-sweeper', `Sweep failed: ${String(error)}`));
     }, SWEEP_INTERVAL_MS);
@@ -176,6 +178,8 @@ export class TtlSweeper {
           ExpressionAttributeValues: { ':now': { N: String(now) } },
         }),
       );
+      // Its REMOVE record would say so too, but perhaps not before the next sweep.
+      index?.set(key, undefined);
       return true;
     } catch (error) {
       this.deletions.cancel(table.logicalId, fingerprint);
