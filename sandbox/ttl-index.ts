@@ -27,9 +27,9 @@ export interface TtlEntry {
  * Which items of one table carry a TTL, and when they expire, kept from the table's own stream, so
  * that a sweep looks at the items that can expire instead of scanning the whole table. (A Scan of
  * DynamoDB Local grows faster than the table: 0.4 s at 10,000 items, 23 s at 100,000, every 30 s —
- * docs/performance.md.) The follower starts at the stream's LATEST; whatever was written before
- * (a persisted table) comes from one Scan, `seed`, run after the follower started, so every item is
- * seen by one or the other. The stream's records for a key arrive in order, so the entry of a key
+ * docs/performance.md.) The index follows the stream from its LATEST; whatever was written before
+ * (a persisted table) comes from one Scan the sweeper runs once the index follows the stream, so
+ * every item is seen by one or the other. The stream's records for a key arrive in order, so the entry of a key
  * ends as its last write left it. Meanwhile (and, for a key written while the seeding Scan read it,
  * until its next write) an entry may be stale: that costs a delete whose condition fails, after
  * which the sweeper re-reads the item, or a deletion later than due; never a wrong deletion.
@@ -54,7 +54,7 @@ export class TtlIndex {
     private readonly log: SandboxLog,
   ) {}
 
-  /** Starts following the stream at its LATEST: call before `seed`. */
+  /** Starts following the stream at its LATEST: before the seeding Scan starts. */
   async start(): Promise<void> {
     for (const shard of await this.describe()) {
       // A shard closed before the start holds nothing after it; the Scan covers what it held.
