@@ -117,7 +117,7 @@ export class TtlSweeper {
     }
     let due = await index.due(oldest, now);
     if (index.takeMissed()) {
-      this.log.warn('ttl-sweeper', `Records of ${table.name}'s stream were lost unread: scanning the table again`);
+      this.log.warn('ttl-sweeper', `The TTL index of ${table.name} may be incomplete (a failed seeding, or stream records lost unread): scanning the table again`);
       await this.scan(table, (key, item) => index.set(key, item), 'attribute_exists');
       due = await index.due(oldest, now);
     }

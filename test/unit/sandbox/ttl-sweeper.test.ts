@@ -2,7 +2,7 @@ import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { createSandboxLog } from '../../../sandbox/logs.ts';
+import type { SandboxLog } from '../../../sandbox/logs.ts';
 import type { TableSpec } from '../../../sandbox/topology/storage.ts';
 import { TtlDeletions } from '../../../sandbox/ttl-deletions.ts';
 import { TtlSweeper } from '../../../sandbox/ttl-sweeper.ts';
@@ -29,13 +29,19 @@ describe('TtlSweeper', () => {
     dynamodb.on(ScanCommand).rejectsOnce(new Error('DynamoDB Local is busy')).resolves({ Items: [before] });
     dynamodb.on(DeleteItemCommand).resolves({});
 
-    const sweeper = new TtlSweeper(new DynamoDBClient({ region: 'us-east-1' }), [table], new TtlDeletions([]), createSandboxLog(false), {
+    const warnings: string[] = [];
+    const log: SandboxLog = { verbose: false, info: () => {}, warn: (source, message) => void warnings.push(`[${source}] ${message}`) };
+    const sweeper = new TtlSweeper(new DynamoDBClient({ region: 'us-east-1' }), [table], new TtlDeletions([]), log, {
       client: new DynamoDBStreamsClient({ region: 'us-east-1' }),
       arns: { Table: 'arn:stream' },
     });
     await sweeper.start();
     try {
       expect(await sweeper.sweep()).toBe(1);
+      expect(warnings).toEqual([
+        '[ttl-sweeper] Seeding the TTL index of table failed: Error: DynamoDB Local is busy',
+        '[ttl-sweeper] The TTL index of table may be incomplete (a failed seeding, or stream records lost unread): scanning the table again',
+      ]);
       expect(dynamodb.commandCalls(DeleteItemCommand)[0]!.args[0].input.Key).toEqual({ pk: { S: 'written-before-the-start' } });
       // Seeded once more, then never again; and an item deleted is not tried twice.
       expect(await sweeper.sweep()).toBe(0);
