@@ -1,5 +1,4 @@
 import {
-  DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -7,11 +6,11 @@ import {
   TrimmedDataAccessException,
   type _Record,
   type DynamoDBStreamsClient,
-  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SandboxLog } from './logs.ts';
 import { Pause } from './pollers/pause.ts';
+import { describeShards } from './pollers/stream.ts';
 import { imageToJson, keyFingerprint } from './pollers/stream-records.ts';
 
 /** How often the follower reads what the table's stream gained (a sweep also catches up first). */
@@ -28,8 +27,8 @@ export interface TtlEntry {
  * that a sweep looks at the items that can expire instead of scanning the whole table. (A Scan of
  * DynamoDB Local grows faster than the table: 0.4 s at 10,000 items, 23 s at 100,000, every 30 s —
  * docs/performance.md.) The index follows the stream from its LATEST; whatever was written before
- * (a persisted table) comes from one Scan the sweeper runs once the index follows the stream, so
- * every item is seen by one or the other. The stream's records for a key arrive in order, so the entry of a key
+ * (a persisted table) comes from one Scan the sweeper runs at its first sweep, after the index
+ * follows the stream, so every item is seen by one or the other. The stream's records for a key arrive in order, so the entry of a key
  * ends as its last write left it. Meanwhile (and, for a key written while the seeding Scan read it,
  * until its next write) an entry may be stale: that costs a delete whose condition fails, after
  * which the sweeper re-reads the item, or a deletion later than due; never a wrong deletion.
@@ -40,8 +39,11 @@ export class TtlIndex {
   private readonly iterators = new Map<string, string | null>();
   /** The last record read of each shard: where reading goes on when an iterator has to be renewed. */
   private readonly lastSequence = new Map<string, string>();
-  /** Records may have been missed (the stream lost them before they were read): the next sweep scans again. */
-  private missed = false;
+  /**
+   * Why the index needs a Scan before it can be trusted: it starts knowing nothing of what the table
+   * held before (`start`), or the stream lost records unread, or a Scan failed (`lost`).
+   */
+  private scanNeeded: 'start' | 'lost' | undefined = 'start';
   private readonly pause = new Pause();
   private reading: Promise<void> = Promise.resolve();
   private loop: Promise<void> | undefined;
@@ -54,9 +56,9 @@ export class TtlIndex {
     private readonly log: SandboxLog,
   ) {}
 
-  /** Starts following the stream at its LATEST: before the seeding Scan starts. */
+  /** Starts following the stream at its LATEST, before any seeding Scan. */
   async start(): Promise<void> {
-    for (const shard of await this.describe()) {
+    for (const shard of (await describeShards(this.streams, this.streamArn)).filter((shard) => shard.ShardId)) {
       // A shard closed before the start holds nothing after it; the Scan covers what it held.
       if (shard.SequenceNumberRange?.EndingSequenceNumber) this.iterators.set(shard.ShardId!, null);
       else this.iterators.set(shard.ShardId!, await this.iterator(shard.ShardId!, 'LATEST'));
@@ -72,9 +74,8 @@ export class TtlIndex {
     else this.entries.delete(fingerprint);
   }
 
-  /** Items whose TTL is within [oldest, now], after reading the stream to its end. */
-  async due(oldest: number, now: number): Promise<TtlEntry[]> {
-    await this.catchUp();
+  /** Items whose TTL is within [oldest, now], as far as the index has read (`catchUp` first). */
+  due(oldest: number, now: number): TtlEntry[] {
     return [...this.entries.values()].filter(({ expiresAt }) => expiresAt >= oldest && expiresAt <= now);
   }
 
@@ -82,16 +83,16 @@ export class TtlIndex {
     return this.entries.size;
   }
 
-  /** What the index holds may be incomplete (a seeding Scan failed): the next sweep seeds it again. */
+  /** What the index holds may be incomplete (a Scan that was to seed it failed): the next sweep scans again. */
   markMissed(): void {
-    this.missed = true;
+    this.scanNeeded = 'lost';
   }
 
-  /** Whether records were missed since the last call: the caller then seeds the index again with a Scan. */
-  takeMissed(): boolean {
-    const missed = this.missed;
-    this.missed = false;
-    return missed;
+  /** Whether, and why, the caller must seed the index with a Scan now; asked once per Scan. */
+  takeScanNeeded(): 'start' | 'lost' | undefined {
+    const reason = this.scanNeeded;
+    this.scanNeeded = undefined;
+    return reason;
   }
 
   async stop(): Promise<void> {
@@ -118,7 +119,7 @@ export class TtlIndex {
 
   private async readAll(): Promise<void> {
     // Shards that opened since (a parent closed): new data, read from their beginning.
-    for (const shard of await this.describe()) {
+    for (const shard of (await describeShards(this.streams, this.streamArn)).filter((shard) => shard.ShardId)) {
       if (!this.iterators.has(shard.ShardId!)) this.iterators.set(shard.ShardId!, await this.iterator(shard.ShardId!, 'TRIM_HORIZON'));
     }
     for (const [shardId, start] of this.iterators) {
@@ -158,7 +159,7 @@ export class TtlIndex {
       );
       return ShardIterator ?? null;
     }
-    this.missed = true;
+    this.scanNeeded = 'lost';
     return this.iterator(shardId, 'LATEST');
   }
 
@@ -166,17 +167,6 @@ export class TtlIndex {
     const keys = record.dynamodb?.Keys as Record<string, AttributeValue> | undefined;
     if (!keys) return;
     this.set(keys, record.eventName === 'REMOVE' ? undefined : (record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined));
-  }
-
-  private async describe(): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let exclusiveStartShardId: string | undefined;
-    do {
-      const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
-      shards.push(...(StreamDescription?.Shards ?? []).filter((shard) => shard.ShardId));
-      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId);
-    return shards;
   }
 
   private async iterator(shardId: string, type: 'LATEST' | 'TRIM_HORIZON'): Promise<string | null> {

@@ -23,7 +23,7 @@ const CONCURRENT_DELETES = 10;
  * stream records): every 30 s, and on demand, items whose TTL attribute is a number of epoch seconds
  * at or before now are deleted — only if still expired — and announced to the stream pollers as TTL
  * deletions. Which items carry a TTL is known from the table's stream (`TtlIndex`: one Scan at
- * start for what was there before, then the stream), so a sweep costs what expires, not the
+ * the first sweep for what was there before, then the stream), so a sweep costs what expires, not the
  * table's size; a table without a stream of new images is scanned at each sweep instead. The
  * application itself never scans.
  */
@@ -51,22 +51,9 @@ export class TtlSweeper {
     }
   }
 
-  /**
-   * Starts following the tables' streams, then seeds each index with one Scan (the first sweep
-   * waits for it); resolves once the streams are followed, without waiting for the Scans.
-   */
+  /** Starts following the tables' streams; the first sweep seeds each index with one Scan. */
   async start(): Promise<void> {
     await Promise.all([...this.indexes.values()].map((index) => index.start()));
-    const seeds = this.tables.flatMap((table) => {
-      const index = this.indexes.get(table.logicalId);
-      if (!index) return [];
-      return this.scan(table, (key, item) => index.set(key, item), 'attribute_exists').catch((error: unknown) => {
-        // The next sweep seeds it again.
-        this.log.warn('ttl-sweeper', `Seeding the TTL index of ${table.name} failed: ${String(error)}`);
-        index.markMissed();
-      });
-    });
-    this.current = Promise.all(seeds).then(() => 0);
     this.timer = setInterval(() => {
       void this.sweep().catch((error: unknown) => this.log.warn('ttl-sweeper', `Sweep failed: ${String(error)}`));
     }, SWEEP_INTERVAL_MS);
@@ -115,13 +102,16 @@ export class TtlSweeper {
       await this.scan(table, (key) => keys.push(key), 'due', now);
       return this.expireAll(table, keys, now);
     }
-    let due = await index.due(oldest, now);
-    if (index.takeMissed()) {
-      this.log.warn('ttl-sweeper', `The TTL index of ${table.name} may be incomplete (a failed seeding, or stream records lost unread): scanning the table again`);
-      await this.scan(table, (key, item) => index.set(key, item), 'attribute_exists');
-      due = await index.due(oldest, now);
+    await index.catchUp();
+    const reason = index.takeScanNeeded();
+    if (reason === 'lost') this.log.warn('ttl-sweeper', `The TTL index of ${table.name} may be incomplete (a failed Scan, or stream records lost unread): scanning the table again`);
+    if (reason) {
+      await this.scan(table, (key, item) => index.set(key, item), 'attribute_exists').catch((error: unknown) => {
+        index.markMissed();
+        throw error;
+      });
     }
-    return this.expireAll(table, due.map(({ key }) => key), now, index);
+    return this.expireAll(table, index.due(oldest, now).map(({ key }) => key), now, index);
   }
 
   private async expireAll(table: TableSpec, keys: readonly Record<string, AttributeValue>[], now: number, index?: TtlIndex): Promise<number> {

@@ -71,7 +71,7 @@ export class StreamPoller {
   private async discoverLoop(): Promise<void> {
     while (!this.stopped) {
       try {
-        const shards = await this.describeShards();
+        const shards = await describeShards(this.options.streams, this.options.mapping.streamArn);
         this.startReadableShards(shards);
         this.firstDiscoveryDone = true;
       } catch (error) {
@@ -79,19 +79,6 @@ export class StreamPoller {
       }
       await this.pause.for(DISCOVERY_INTERVAL_MS);
     }
-  }
-
-  private async describeShards(): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let exclusiveStartShardId: string | undefined;
-    do {
-      const { StreamDescription } = await this.options.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.options.mapping.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      );
-      shards.push(...(StreamDescription?.Shards ?? []));
-      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId);
-    return shards;
   }
 
   private startReadableShards(shards: readonly Shard[]): void {
@@ -117,4 +104,16 @@ export class StreamPoller {
       this.readers.set(shardId, { reader, running });
     }
   }
+}
+
+/** Every shard of a stream, over as many DescribeStream pages as it takes. */
+export async function describeShards(streams: DynamoDBStreamsClient, streamArn: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  let exclusiveStartShardId: string | undefined;
+  do {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
+    shards.push(...(StreamDescription?.Shards ?? []));
+    exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+  } while (exclusiveStartShardId);
+  return shards;
 }

@@ -45,19 +45,22 @@ describe('TtlIndex', () => {
     streams.on(GetRecordsCommand, { ShardIterator: 'end' }).resolves({ Records: [], NextShardIterator: 'end' });
     await index.start();
 
-    const due = await index.due(0, 100);
-    expect(due.map(({ key }) => key['pk']!.S)).toEqual(['a', 'b']);
+    await index.catchUp();
+    expect(index.due(0, 100).map(({ key }) => key['pk']!.S)).toEqual(['a', 'b']);
     expect(streams.commandCalls(GetShardIteratorCommand, { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: '5' })).toHaveLength(1);
-    expect(index.takeMissed()).toBe(false);
+    // Only the Scan every index starts with (what the table held before), no loss.
+    expect(index.takeScanNeeded()).toBe('start');
   });
 
   it('says records were missed when the stream trimmed them unread, so that the sweeper scans again', async () => {
     streams.on(GetRecordsCommand, { ShardIterator: 'latest' }).rejectsOnce(error(TrimmedDataAccessException)).resolves({ Records: [], NextShardIterator: 'latest' });
     await index.start();
+    expect(index.takeScanNeeded()).toBe('start');
 
-    expect(await index.due(0, 100)).toEqual([]);
-    expect(index.takeMissed()).toBe(true);
+    await index.catchUp();
+    expect(index.due(0, 100)).toEqual([]);
+    expect(index.takeScanNeeded()).toBe('lost');
     // Said once: the Scan that follows makes the index whole again.
-    expect(index.takeMissed()).toBe(false);
+    expect(index.takeScanNeeded()).toBeUndefined();
   });
 });
