@@ -79,10 +79,6 @@ export class TtlIndex {
     return [...this.entries.values()].filter(({ expiresAt }) => expiresAt >= oldest && expiresAt <= now);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** What the index holds may be incomplete (a Scan that was to seed it failed): the next sweep scans again. */
   markMissed(): void {
     this.scanNeeded = 'lost';
