@@ -94,7 +94,7 @@ describe('TTL sweeper', () => {
     const { spec, arn } = await table('ttl-indexed', 'NEW_AND_OLD_IMAGES');
     const past = now() - 60;
     const future = now() + 3_600;
-    // Before the sweeper starts: only the seeding Scan can know these.
+    // Before the sweeper starts: only the seeding Scan can know of these.
     await put(spec.name, 'before-due', past);
     await put(spec.name, 'before-later', future);
 
@@ -102,6 +102,8 @@ describe('TTL sweeper', () => {
     scans = 0;
     await sweeper.start();
     try {
+      // The first sweep seeds the index with its one Scan; whatever follows, only the stream tells.
+      expect(await sweeper.sweep()).toBe(1);
       await put(spec.name, 'due', past);
       await put(spec.name, 'later', future);
       await put(spec.name, 'no-ttl');
@@ -116,7 +118,7 @@ describe('TTL sweeper', () => {
       await put(spec.name, 'shortened', future);
       await put(spec.name, 'shortened', past);
 
-      expect(await sweeper.sweep()).toBe(3);
+      expect(await sweeper.sweep()).toBe(2);
       const left = Object.fromEntries(
         await Promise.all(['before-due', 'before-later', 'due', 'later', 'no-ttl', 'extended', 'cleared', 'shortened'].map(async (id) => [id, await exists(spec.name, id)])),
       );
